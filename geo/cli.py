@@ -1,0 +1,55 @@
+"""``python -m geo <command>``: the one command-line entry point.
+
+Each command lives in the module of its capability, which provides
+``configure(parser)`` and ``run(args) -> int``. Only the module of the command
+being run is imported, so ``validate`` does not pay for folium or pandas.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# command -> (module, one-line help). Add a line here when a capability gains a command.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": ("geo.validate_cli", "check a GeoJSON file of items against the contract"),
+}
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, exit status 1 (or .code)."""
+
+    def __init__(self, message: str, code: int = 1):
+        super().__init__(message)
+        self.code = code
+
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m geo", description="规划项目一张图: plan items as GeoJSON")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if name == command:
+            importlib.import_module(module_name).configure(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = _parser(command if command in COMMANDS else None)
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    module = importlib.import_module(COMMANDS[args.command][0])
+    try:
+        return int(module.run(args) or 0)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,89 @@
+"""Filtering items the same way everywhere (map, list, exports, CLI).
+
+The PostGIS backend runs the same filter as SQL; this is the reference
+implementation and the one the GeoJSON file store uses.
+"""
+from __future__ import annotations
+
+import unicodedata
+from typing import Iterable, Iterator
+
+from geo.store.base import ItemFilter
+
+
+def geometry_bounds(geometry: dict | None) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of a GeoJSON geometry, or None."""
+    if not geometry:
+        return None
+    xs: list[float] = []
+    ys: list[float] = []
+
+    def walk(coords):
+        if not coords:
+            return
+        if isinstance(coords[0], (int, float)):
+            xs.append(coords[0])
+            ys.append(coords[1])
+        else:
+            for c in coords:
+                walk(c)
+
+    if geometry.get("type") == "GeometryCollection":
+        parts = [geometry_bounds(g) for g in geometry.get("geometries") or []]
+        parts = [p for p in parts if p]
+        if not parts:
+            return None
+        return (min(p[0] for p in parts), min(p[1] for p in parts),
+                max(p[2] for p in parts), max(p[3] for p in parts))
+    walk(geometry.get("coordinates"))
+    if not xs:
+        return None
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").casefold()
+
+
+def matches_text(props: dict, needle: str) -> bool:
+    needle = _fold(needle).strip()
+    if not needle:
+        return True
+    hay = " ".join([props.get("name") or "", props.get("text") or "", " ".join(props.get("places") or []),
+                    props.get("area") or "", props.get("notes") or "", props.get("section") or ""])
+    return all(part in _fold(hay) for part in needle.split())
+
+
+def matches(feature: dict, flt: ItemFilter) -> bool:
+    p = feature.get("properties") or {}
+    if p.get("dropped") and not flt.include_dropped:
+        return False
+    if flt.areas and p.get("area") not in flt.areas:
+        return False
+    if flt.statuses and p.get("status") not in flt.statuses:
+        return False
+    if flt.categories and p.get("category") not in flt.categories:
+        return False
+    if flt.plans and p.get("plan") not in flt.plans:
+        return False
+    if flt.years and p.get("year") not in flt.years:
+        return False
+    if flt.precisions and p.get("precision") not in flt.precisions:
+        return False
+    if flt.bbox is not None:
+        b = geometry_bounds(feature.get("geometry"))
+        w, s, e, n = flt.bbox
+        if b is None or b[0] > e or b[2] < w or b[1] > n or b[3] < s:
+            return False
+    return matches_text(p, flt.text)
+
+
+def filter_items(features: Iterable[dict], flt: ItemFilter | None) -> list[dict]:
+    if flt is None:
+        flt = ItemFilter()
+    return [f for f in features if matches(f, flt)]
+
+
+def iter_values(features: Iterable[dict], key: str) -> Iterator:
+    for f in features:
+        yield (f.get("properties") or {}).get(key)

@@ -1,0 +1,94 @@
+"""Crash-safe file writes: a reader sees the old file or the new one, never half of either."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+TEMP_MARK = ".tmp-"
+
+
+def temp_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}{TEMP_MARK}{os.getpid()}-{uuid.uuid4().hex[:8]}")
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write to a temp file beside ``path``, fsync it, rename over ``path``, fsync the folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_name(path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def leftover_temps(path: Path) -> list[Path]:
+    """Temp files of ``path`` left by a writer that died before its rename."""
+    return sorted(path.parent.glob(f".{path.name}{TEMP_MARK}*"))
+
+
+def move_leftovers_aside(path: Path) -> list[Path]:
+    """Move leftover temp files into ``recovered/`` beside ``path`` (kept, never deleted).
+
+    The rename is the commit point, so a leftover temp holds a save that never
+    happened; the file itself is still the last good version.
+    """
+    moved = []
+    for tmp in leftover_temps(path):
+        dest_dir = path.parent / "recovered"
+        dest_dir.mkdir(exist_ok=True)
+        dest = dest_dir / (tmp.name.lstrip(".") + ".json")
+        try:
+            shutil.move(str(tmp), dest)
+            moved.append(dest)
+        except OSError:
+            continue
+    return moved
+
+
+def append_lines(path: Path, lines: list[str]) -> None:
+    """Append whole lines and fsync; a crash can only cut the last line, which readers skip."""
+    if not lines:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "ab") as fh:
+        # A previous crash may have left a cut line without its newline: start clean.
+        if fh.tell() > 0:
+            with open(path, "rb") as check:
+                check.seek(-1, os.SEEK_END)
+                if check.read(1) != b"\n":
+                    fh.write(b"\n")
+        fh.write("".join(line.rstrip("\n") + "\n" for line in lines).encode("utf-8"))
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def dumps_feature_collection(features: list[dict], extra: dict | None = None) -> bytes:
+    """One feature per line: valid GeoJSON that still diffs well in git."""
+    head = {"type": "FeatureCollection"}
+    if extra:
+        head.update(extra)
+    head_json = json.dumps(head, ensure_ascii=False)[:-1]
+    body = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features)
+    return f'{head_json}, "features": [\n{body}\n]}}\n'.encode("utf-8")

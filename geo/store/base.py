@@ -1,0 +1,189 @@
+"""The store interface every backend implements, and what they share.
+
+Callers get a store from :func:`geo.store.open_store` and never see which engine
+is behind it (GeoJSON file today, PostGIS for county deployments).
+"""
+from __future__ import annotations
+
+import copy
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Iterable, Protocol
+
+from geo.contract import HUMAN_GEOMETRY_SOURCES, HUMAN_OWNED_FIELDS
+
+
+class StoreError(Exception):
+    """Base of every store error; its text is meant for the person using the app or CLI."""
+
+
+class VersionConflict(StoreError):
+    def __init__(self, item_id: str, expected: int, actual: int, updated_by: str | None = None):
+        self.item_id, self.expected, self.actual, self.updated_by = item_id, expected, actual, updated_by
+        who = f" by {updated_by}" if updated_by else ""
+        super().__init__(
+            f"item {item_id}: changed{who} since you opened it (your version {expected}, now {actual}); "
+            "reload the item, check the other change and apply yours again"
+        )
+
+
+class ItemNotFound(StoreError):
+    def __init__(self, item_id: str):
+        self.item_id = item_id
+        super().__init__(f"item {item_id}: no such item in the store")
+
+
+class InvalidItem(StoreError):
+    def __init__(self, item_id: str, problems: list):
+        self.item_id, self.problems = item_id, problems
+        lines = "; ".join(p.line() for p in problems[:5])
+        more = f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""
+        super().__init__(f"item {item_id} not saved: {lines}{more}")
+
+
+class CorruptStore(StoreError):
+    """The stored file cannot be read; the message says which file and what to do."""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    ts: str
+    user: str
+    item: str
+    action: str  # create | update | merge | drop | restore
+    field: str | None
+    old: object
+    new: object
+    version: int
+
+    def as_dict(self) -> dict:
+        return {
+            "ts": self.ts, "user": self.user, "item": self.item, "action": self.action,
+            "field": self.field, "old": self.old, "new": self.new, "version": self.version,
+        }
+
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """What a person filtered the map or list to; empty means no restriction."""
+
+    areas: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    plans: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    precisions: tuple[str, ...] = ()
+    text: str = ""
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+    include_dropped: bool = False
+
+
+@dataclass
+class MergeReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    kept_missing: list[str] = field(default_factory=list)  # in the store, gone from the new extraction
+    kept_human_fields: dict[str, list[str]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        return (f"{len(self.added)} added, {len(self.updated)} updated, {len(self.unchanged)} unchanged, "
+                f"{len(self.kept_missing)} kept though no longer extracted, "
+                f"{len(self.kept_human_fields)} with human edits kept")
+
+
+class ItemStore(Protocol):
+    """What the app, CLI and exports may ask of a store."""
+
+    def load(self) -> list[dict]: ...
+    def get(self, item_id: str) -> dict | None: ...
+    def query(self, flt: ItemFilter | None = None) -> list[dict]: ...
+    def save_item(self, feature: dict, *, expected_version: int | None, user: str) -> dict: ...
+    def save_items(self, features: list[dict], *, user: str) -> list[dict]: ...
+    def merge_extracted(self, features: list[dict], *, user: str = "build") -> MergeReport: ...
+    def history(self, item_id: str | None = None) -> list[AuditEntry]: ...
+
+
+def now_iso() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+# Fields compared when deciding whether a save changed anything; bookkeeping is excluded.
+_BOOKKEEPING = frozenset({"version", "updated_at", "updated_by", "edited_fields"})
+
+
+def changed_fields(old: dict | None, new: dict) -> dict[str, tuple]:
+    """{field: (old, new)} for properties and geometry that differ."""
+    old_props = (old or {}).get("properties", {}) if old else {}
+    new_props = new.get("properties", {})
+    diffs = {}
+    for key in sorted(set(old_props) | set(new_props)):
+        if key in _BOOKKEEPING:
+            continue
+        if old_props.get(key) != new_props.get(key):
+            diffs[key] = (old_props.get(key), new_props.get(key))
+    if (old or {}).get("geometry") != new.get("geometry"):
+        diffs["geometry"] = ((old or {}).get("geometry"), new.get("geometry"))
+    return diffs
+
+
+def stamp(feature: dict, *, version: int, user: str, ts: str, edited: Iterable[str] = ()) -> dict:
+    """Copy of ``feature`` with bookkeeping set, ``id`` mirrored and person-edited fields recorded."""
+    out = copy.deepcopy(feature)
+    props = out.setdefault("properties", {})
+    out["type"] = "Feature"
+    if "id" not in out and "id" in props:
+        out["id"] = props["id"]
+    props["id"] = out["id"]
+    props["version"] = version
+    props["updated_at"] = ts
+    props["updated_by"] = user
+    edited = set(props.get("edited_fields") or []) | set(edited)
+    if edited:
+        props["edited_fields"] = sorted(edited)
+    return out
+
+
+def is_machine_user(user: str) -> bool:
+    """Saves by the build and import pipelines are not human edits."""
+    return user in {"build", "extract", "system"} or user.startswith("build:")
+
+
+def merge_one(existing: dict, extracted: dict) -> tuple[dict, list[str]]:
+    """The extracted item with every human-owned value of ``existing`` kept.
+
+    Returns the merged feature and the names of fields kept from ``existing``.
+    """
+    merged = copy.deepcopy(extracted)
+    old_props = existing.get("properties", {})
+    props = merged.setdefault("properties", {})
+    keep = set(HUMAN_OWNED_FIELDS) | set(old_props.get("edited_fields") or [])
+    kept = []
+    for key in sorted(keep):
+        if key == "geometry":
+            continue
+        if key in old_props:
+            if props.get(key) != old_props[key]:
+                kept.append(key)
+            props[key] = copy.deepcopy(old_props[key])
+        else:
+            props.pop(key, None)
+    human_geometry = old_props.get("geometry_source") in HUMAN_GEOMETRY_SOURCES or "geometry" in keep
+    if human_geometry:
+        for key in ("precision", "geometry_source", "geometry_meta", "place_refs"):
+            if key in old_props:
+                props[key] = copy.deepcopy(old_props[key])
+            else:
+                props.pop(key, None)
+        if merged.get("geometry") != existing.get("geometry"):
+            kept.append("geometry")
+        merged["geometry"] = copy.deepcopy(existing.get("geometry"))
+    for key in ("edited_fields", "origin", "x_created_at"):
+        if key in old_props:
+            props[key] = copy.deepcopy(old_props[key])
+    flags = [f for f in props.get("flags") or [] if f != "not_in_latest_extraction"]
+    if flags:
+        props["flags"] = flags
+    else:
+        props.pop("flags", None)
+    return merged, kept

@@ -1,0 +1,185 @@
+"""Checking a GeoJSON file of items against the contract, with messages a person can act on.
+
+Used by ``python -m geo validate``, by imports before anything is merged, and by
+the app when it opens the data folder. Never raises for bad input.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from pathlib import Path
+
+from geo.contract import Problem, validate_feature
+
+MAX_FILE_BYTES = 512 * 1024 * 1024
+MAX_FEATURES = 2_000_000
+MAX_NESTING = 64
+
+# Mainland China with a margin, for telling swapped lon/lat and projected metres apart.
+CHINA_BBOX = (73.0, 17.0, 136.0, 54.0)
+
+
+def _in_china(lon: float, lat: float) -> bool:
+    w, s, e, n = CHINA_BBOX
+    return w <= lon <= e and s <= lat <= n
+
+
+def _nesting_too_deep(text: str, limit: int = MAX_NESTING) -> bool:
+    depth = 0
+    in_str = esc = False
+    for ch in text:
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif ch in "]}":
+            depth -= 1
+    return False
+
+
+def parse_geojson_text(text: str, source: str = "input") -> tuple[dict | None, list[Problem]]:
+    """Parse and check the envelope; returns (collection or None, problems)."""
+    if not text.strip():
+        return None, [Problem(source, "(file)", "is empty; expected a GeoJSON FeatureCollection")]
+    if _nesting_too_deep(text):
+        return None, [Problem(source, "(file)", f"JSON is nested deeper than {MAX_NESTING} levels; "
+                              "GeoJSON never needs that, the file is damaged or hostile")]
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        hint = "the file ends early (truncated?)" if exc.pos >= len(text.rstrip()) - 1 else "fix the JSON syntax there"
+        return None, [Problem(source, "(file)", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}; {hint}")]
+    except RecursionError:
+        return None, [Problem(source, "(file)", "JSON is nested too deeply to read")]
+    if isinstance(doc, dict) and doc.get("type") == "Feature":
+        doc = {"type": "FeatureCollection", "features": [doc]}
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        got = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
+        return None, [Problem(source, "type", f"is {got!r}; expected a GeoJSON FeatureCollection")]
+    problems = []
+    if "crs" in doc:
+        problems.append(Problem(source, "crs", "the collection declares a 'crs'; RFC 7946 GeoJSON is WGS-84 lon/lat only. "
+                                "Convert the coordinates to WGS-84 and remove the crs member"))
+    if not isinstance(doc.get("features"), list):
+        return None, problems + [Problem(source, "features", "is missing or not a list")]
+    if len(doc["features"]) > MAX_FEATURES:
+        return None, problems + [Problem(source, "features", f"{len(doc['features'])} features is over the limit of {MAX_FEATURES}; split the file")]
+    return doc, problems
+
+
+def _positions(geometry: dict):
+    def walk(c):
+        if isinstance(c, (list, tuple)) and c and isinstance(c[0], (int, float)):
+            yield c
+        elif isinstance(c, (list, tuple)):
+            for x in c:
+                yield from walk(x)
+    if geometry.get("type") == "GeometryCollection":
+        for g in geometry.get("geometries") or []:
+            if isinstance(g, dict):
+                yield from _positions(g)
+    else:
+        yield from walk(geometry.get("coordinates"))
+
+
+def geometry_problems(fid: str, geometry, props: dict) -> list[Problem]:
+    """Checks the schema cannot express: projected metres, swapped axes, invalid rings, precision."""
+    problems: list[Problem] = []
+    precision = props.get("precision")
+    if geometry is None:
+        if precision in ("exact", "site", "segment"):
+            problems.append(Problem(fid, "precision", f"is {precision!r} but the item has no geometry; "
+                                    "use town, village or none until it is located"))
+        return problems
+    if not isinstance(geometry, dict):
+        return problems
+    if precision == "none":
+        problems.append(Problem(fid, "precision", "is 'none' but the item has a geometry; say how well it is known "
+                                "(exact, site, segment, village or town)"))
+    pts = [p for p in _positions(geometry) if len(p) >= 2 and all(isinstance(v, (int, float)) for v in p[:2])]
+    if any(not (math.isfinite(p[0]) and math.isfinite(p[1])) for p in pts):
+        problems.append(Problem(fid, "geometry", "has NaN or infinite coordinates"))
+        return problems
+    if pts and all(abs(p[0]) > 180 or abs(p[1]) > 90 for p in pts):
+        problems.append(Problem(fid, "geometry", f"coordinates like {pts[0][:2]} are metres of a projected CRS "
+                                "(e.g. EPSG:4549 CGCS2000 3-degree Gauss-Krüger), not degrees; "
+                                "re-export as WGS-84 (EPSG:4326) lon/lat"))
+        return problems
+    if pts and not any(_in_china(p[0], p[1]) for p in pts) and all(_in_china(p[1], p[0]) for p in pts):
+        problems.append(Problem(fid, "geometry", f"longitude and latitude look swapped ({pts[0][0]}, {pts[0][1]} "
+                                "falls outside China, inside it when swapped); GeoJSON order is [lon, lat]"))
+        return problems
+    if geometry.get("type") in ("Polygon", "MultiPolygon"):
+        problems.extend(_polygon_problems(fid, geometry))
+    if precision == "segment" and geometry.get("type") not in ("LineString", "MultiLineString"):
+        problems.append(Problem(fid, "precision", f"is 'segment' but the geometry is a {geometry.get('type')}; "
+                                "a segment is a LineString", severity="warning"))
+    return problems
+
+
+def _polygon_problems(fid: str, geometry: dict) -> list[Problem]:
+    try:
+        from shapely.geometry import shape
+        from shapely.validation import explain_validity
+        geom = shape(geometry)
+    except Exception as exc:  # malformed rings: the schema check reports the details
+        return [Problem(fid, "geometry", f"polygon cannot be built: {exc}")]
+    if geom.is_valid:
+        return []
+    return [Problem(fid, "geometry", f"invalid polygon ({explain_validity(geom)}); "
+                    "fix it in a GIS or accept the repair offered by make_valid")]
+
+
+def validate_collection(doc: dict, source: str = "input") -> list[Problem]:
+    problems: list[Problem] = []
+    ids = Counter()
+    for n, feature in enumerate(doc.get("features") or [], start=1):
+        problems.extend(validate_feature(feature, n))
+        if isinstance(feature, dict):
+            fid = feature.get("id") if isinstance(feature.get("id"), str) else f"#{n}"
+            ids[feature.get("id")] += 1
+            props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
+            if "geometry" in feature:
+                problems.extend(geometry_problems(fid, feature.get("geometry"), props))
+    for fid, count in ids.items():
+        if fid is not None and count > 1:
+            problems.append(Problem(str(fid), "id", f"is used by {count} features; ids must be unique"))
+    return problems
+
+
+def validate_path(path: str | Path) -> list[Problem]:
+    """All problems of a GeoJSON file; an unreadable file is one problem, not an exception."""
+    path = Path(path)
+    source = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return [Problem(source, "(file)", f"cannot be opened: {exc.strerror}")]
+    if size > MAX_FILE_BYTES:
+        return [Problem(source, "(file)", f"is {size / 2**20:.0f} MB, over the {MAX_FILE_BYTES // 2**20} MB limit; split it")]
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        return [Problem(source, "(file)", f"is not UTF-8 text (byte {exc.start}); GeoJSON must be UTF-8. "
+                        "Is this a binary file, or was it saved in GBK? Re-save as UTF-8")]
+    except OSError as exc:
+        return [Problem(source, "(file)", f"cannot be read: {exc.strerror}")]
+    doc, problems = parse_geojson_text(text, source)
+    if doc is None:
+        return problems
+    return problems + validate_collection(doc, source)
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    return any(p.severity == "error" for p in problems)

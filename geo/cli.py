@@ -13,6 +13,7 @@ import sys
 # command -> (module, one-line help). Add a line here when a capability gains a command.
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("geo.validate_cli", "check a GeoJSON file of items against the contract"),
+    "convert": ("geo.coords_cli", "convert a point between WGS-84, GCJ-02 and BD-09"),
 }
 
 

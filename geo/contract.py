@@ -62,6 +62,18 @@ CONTRACT_FIELDS = (
     "precision", "geometry_source", "version", "updated_at", "updated_by", "notes",
 )
 
+# Chinese column headers for tables and exports (CSV, XLSX, reports); codes stay the keys.
+FIELD_LABELS = {
+    "id": "编号", "plan": "规划", "town": "镇(街道)", "county": "县(市、区)", "year": "年度",
+    "section": "章节", "name": "名称", "category": "类别", "status": "状态", "plan_verb": "动词",
+    "places": "地名", "area": "所属区域", "quantity": "数量", "budget_wan": "投资(万元)",
+    "text": "原文", "span": "原文位置", "precision": "定位精度", "geometry_source": "位置来源",
+    "version": "版本", "updated_at": "更新时间", "updated_by": "更新人", "notes": "备注",
+    "origin": "来源", "dropped": "已标记错误", "flags": "标记", "edited_fields": "人工修改字段",
+    "place_refs": "地名库编号", "progress": "进度", "geometry_meta": "位置信息",
+    "photos": "照片", "progress_notes": "进展记录",
+}
+
 
 @lru_cache(maxsize=1)
 def schema() -> dict:

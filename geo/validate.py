@@ -110,14 +110,14 @@ def geometry_problems(fid: str, geometry, props: dict) -> list[Problem]:
     if any(not (math.isfinite(p[0]) and math.isfinite(p[1])) for p in pts):
         problems.append(Problem(fid, "geometry", "has NaN or infinite coordinates"))
         return problems
+    if pts and not any(_in_china(p[0], p[1]) for p in pts) and all(_in_china(p[1], p[0]) for p in pts):
+        problems.append(Problem(fid, "geometry", f"longitude and latitude look swapped ({pts[0][0]}, {pts[0][1]} "
+                                "falls outside China, inside it when swapped); GeoJSON order is [lon, lat]"))
+        return problems
     if pts and all(abs(p[0]) > 180 or abs(p[1]) > 90 for p in pts):
         problems.append(Problem(fid, "geometry", f"coordinates like {pts[0][:2]} are metres of a projected CRS "
                                 "(e.g. EPSG:4549 CGCS2000 3-degree Gauss-Krüger), not degrees; "
                                 "re-export as WGS-84 (EPSG:4326) lon/lat"))
-        return problems
-    if pts and not any(_in_china(p[0], p[1]) for p in pts) and all(_in_china(p[1], p[0]) for p in pts):
-        problems.append(Problem(fid, "geometry", f"longitude and latitude look swapped ({pts[0][0]}, {pts[0][1]} "
-                                "falls outside China, inside it when swapped); GeoJSON order is [lon, lat]"))
         return problems
     if geometry.get("type") in ("Polygon", "MultiPolygon"):
         problems.extend(_polygon_problems(fid, geometry))
@@ -144,13 +144,18 @@ def validate_collection(doc: dict, source: str = "input") -> list[Problem]:
     problems: list[Problem] = []
     ids = Counter()
     for n, feature in enumerate(doc.get("features") or [], start=1):
-        problems.extend(validate_feature(feature, n))
+        schema_problems = validate_feature(feature, n)
         if isinstance(feature, dict):
             fid = feature.get("id") if isinstance(feature.get("id"), str) else f"#{n}"
             ids[feature.get("id")] += 1
             props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
-            if "geometry" in feature:
-                problems.extend(geometry_problems(fid, feature.get("geometry"), props))
+            geo_problems = geometry_problems(fid, feature.get("geometry"), props) if "geometry" in feature else []
+            if any(p.field == "geometry" for p in geo_problems):
+                # the specific diagnosis (swapped, projected…) replaces the schema's generic one
+                schema_problems = [p for p in schema_problems if p.field != "geometry"]
+            problems.extend(schema_problems + geo_problems)
+        else:
+            problems.extend(schema_problems)
     for fid, count in ids.items():
         if fid is not None and count > 1:
             problems.append(Problem(str(fid), "id", f"is used by {count} features; ids must be unique"))

@@ -15,7 +15,7 @@ from filelock import FileLock, Timeout
 from geo.contract import validate_feature
 from geo.query import filter_items
 from geo.store.atomic import (
-    append_lines, atomic_write_bytes, dumps_feature_collection, move_leftovers_aside,
+    append_lines, atomic_write_bytes, dumps_feature_collection, leftover_temps, move_leftovers_aside,
 )
 from geo.store.base import (
     AuditEntry, CorruptStore, InvalidItem, ItemFilter, MergeReport, StoreError, VersionConflict,
@@ -38,8 +38,11 @@ class FileStore:
         self._index: dict[str, dict] = {}
         # What start-up had to tidy; the app shows it so nobody wonders where a save went.
         self.recovered: list[Path] = []
-        if self.directory.is_dir():
-            self.recovered = move_leftovers_aside(self.path)
+        if self.directory.is_dir() and leftover_temps(self.path):
+            # A live writer's temp file exists only while it holds the lock: taking the
+            # lock first means only a dead writer's leftovers are moved.
+            with self._locked():
+                self.recovered = move_leftovers_aside(self.path)
 
     def __repr__(self) -> str:
         return f"FileStore({str(self.directory)!r})"

@@ -1,0 +1,82 @@
+"""``python -m geo export IN.geojson --format FMT -o OUT [--datum D] [--status S] [--area A] [--category C]``.
+
+Also home of the item-file loading and filter options that ``report`` shares, so
+both commands filter exactly like the map (``geo.query.filter_items``).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from geo.cli import CliError
+from geo.contract import CATEGORY_LABELS, STATUS_LABELS
+from geo.export import FORMATS, ExportError, export_items
+from geo.store import ItemFilter  # before geo.query: the store package must initialise first
+from geo.query import filter_items
+from geo.validate import has_errors, validate_path
+
+
+def add_filter_arguments(parser) -> None:
+    parser.add_argument("--status", action="append", default=[], metavar="S",
+                        help="keep only these statuses (code or 中文, comma-separated or repeated): "
+                        + ", ".join(f"{k}={v}" for k, v in STATUS_LABELS.items()))
+    parser.add_argument("--area", action="append", default=[], metavar="A",
+                        help="keep only these areas (a village name, 镇区 or 全镇)")
+    parser.add_argument("--category", action="append", default=[], metavar="C",
+                        help="keep only these categories (code or 中文), e.g. road or 道路")
+
+
+def _codes(values: list[str], labels: dict[str, str], what: str) -> tuple[str, ...]:
+    by_label = {v: k for k, v in labels.items()}
+    out = []
+    for raw in values:
+        for part in raw.replace("，", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            code = part if part in labels else by_label.get(part)
+            if code is None:
+                raise CliError(f"--{what} {part!r} is not known; use one of "
+                               + ", ".join(f"{k} ({v})" for k, v in labels.items()))
+            out.append(code)
+    return tuple(out)
+
+
+def item_filter(args) -> ItemFilter:
+    areas = tuple(p.strip() for raw in args.area for p in raw.replace("，", ",").split(",") if p.strip())
+    return ItemFilter(statuses=_codes(args.status, STATUS_LABELS, "status"),
+                      categories=_codes(args.category, CATEGORY_LABELS, "category"), areas=areas)
+
+
+def load_items(path: str | Path) -> list[dict]:
+    """Items of a GeoJSON file, refusing (one readable line) a file that breaks the contract."""
+    problems = validate_path(path)
+    if has_errors(problems):
+        first = next(p for p in problems if p.severity == "error")
+        count = sum(p.severity == "error" for p in problems)
+        raise CliError(f"{path}: {first.line()}" + (f" (+{count - 1} more)" if count > 1 else "")
+                       + f"; run `python -m geo validate {path}` for the full list and fix them")
+    return json.loads(Path(path).read_text(encoding="utf-8-sig"))["features"]
+
+
+def configure(parser) -> None:
+    parser.add_argument("input", help="GeoJSON file of items, e.g. data/projects.geojson")
+    parser.add_argument("--format", "-f", required=True, choices=list(FORMATS), help="output format")
+    parser.add_argument("-o", "--output", required=True, help="output file (a Shapefile set is named after it)")
+    parser.add_argument("--datum", default="wgs84",
+                        help="coordinates of csv/xlsx/kml/kmz: wgs84 (default), gcj02 (高德/奥维) or bd09 (百度)")
+    add_filter_arguments(parser)
+
+
+def run(args) -> int:
+    features = filter_items(load_items(args.input), item_filter(args))
+    try:
+        paths = export_items(features, args.format, args.output, datum=args.datum, source=Path(args.input).name)
+    except ExportError as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"{args.output}: cannot be written ({exc.strerror or exc}); choose another -o path") from None
+    located = sum(1 for f in features if f.get("geometry"))
+    print(f"{len(features)} item(s) ({located} located, {len(features) - located} 未定位) → "
+          + ", ".join(str(p) for p in paths))
+    return 0

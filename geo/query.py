@@ -45,13 +45,24 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").casefold()
 
 
-def matches_text(props: dict, needle: str) -> bool:
-    needle = _fold(needle).strip()
-    if not needle:
-        return True
+def search_text(props: dict) -> str:
+    """The folded text a search looks in (PostGIS stores it in a column)."""
     hay = " ".join([props.get("name") or "", props.get("text") or "", " ".join(props.get("places") or []),
                     props.get("area") or "", props.get("notes") or "", props.get("section") or ""])
-    return all(part in _fold(hay) for part in needle.split())
+    return _fold(hay)
+
+
+def search_terms(needle: str) -> list[str]:
+    """The folded parts of a search; an item matches when it contains every one."""
+    return _fold(needle).strip().split()
+
+
+def matches_text(props: dict, needle: str) -> bool:
+    terms = search_terms(needle)
+    if not terms:
+        return True
+    hay = search_text(props)
+    return all(part in hay for part in terms)
 
 
 def matches(feature: dict, flt: ItemFilter) -> bool:
@@ -82,6 +93,23 @@ def filter_items(features: Iterable[dict], flt: ItemFilter | None) -> list[dict]
     if flt is None:
         flt = ItemFilter()
     return [f for f in features if matches(f, flt)]
+
+
+# What counts() tallies besides the total; the PostGIS store runs the same as GROUP BY.
+COUNT_FIELDS = ("status", "category", "area", "precision")
+
+
+def count_items(features: Iterable[dict], flt: ItemFilter | None = None) -> dict:
+    """{"total": n, "located": n with geometry, "status": {code: n}, "category": …, "area": …, "precision": …}."""
+    rows = filter_items(features, flt)
+    out: dict = {"total": len(rows), "located": sum(1 for f in rows if f.get("geometry") is not None)}
+    for key in COUNT_FIELDS:
+        tally: dict = {}
+        for f in rows:
+            value = (f.get("properties") or {}).get(key)
+            tally[value] = tally.get(value, 0) + 1
+        out[key] = tally
+    return out
 
 
 def iter_values(features: Iterable[dict], key: str) -> Iterator:

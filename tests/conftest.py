@@ -5,6 +5,9 @@ import copy
 
 import pytest
 
+# The throwaway PostGIS server (pg_cluster, pg_url fixtures).
+pytest_plugins = ["tests.pg"]
+
 
 def make_item(item_id: str = "t-0001", **props) -> dict:
     """A minimal valid item Feature; keyword arguments override properties (geometry= sets geometry)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from geo import config
 from geo.store.base import (  # noqa: F401  (re-exported: callers import from geo.store)
     AuditEntry, CorruptStore, InvalidItem, ItemFilter, ItemNotFound, ItemStore, MergeReport,
-    StoreError, VersionConflict,
+    StoreError, VersionConflict, Viewport,
 )
 from geo.store.file_store import FileStore
 

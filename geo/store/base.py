@@ -92,6 +92,18 @@ class MergeReport:
                 f"{len(self.kept_human_fields)} with human edits kept")
 
 
+@dataclass
+class Viewport:
+    """What a map view shows: the first ``limit`` matching items in store order, and how many match."""
+
+    features: list[dict]
+    total: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self.features)
+
+
 class ItemStore(Protocol):
     """What the app, CLI and exports may ask of a store."""
 
@@ -102,6 +114,9 @@ class ItemStore(Protocol):
     def save_items(self, features: list[dict], *, user: str) -> list[dict]: ...
     def merge_extracted(self, features: list[dict], *, user: str = "build") -> MergeReport: ...
     def history(self, item_id: str | None = None) -> list[AuditEntry]: ...
+    def counts(self, flt: ItemFilter | None = None) -> dict: ...
+    def viewport(self, flt: ItemFilter | None, bbox: tuple[float, float, float, float],
+                 limit: int = 2000) -> Viewport: ...
 
 
 def now_iso() -> str:

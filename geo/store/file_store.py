@@ -6,6 +6,7 @@ machine serialise; the write itself is atomic (temp + fsync + rename).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -13,13 +14,13 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from geo.contract import validate_feature
-from geo.query import filter_items
+from geo.query import count_items, filter_items
 from geo.store.atomic import (
     append_lines, atomic_write_bytes, dumps_feature_collection, leftover_temps, move_leftovers_aside,
 )
 from geo.store.base import (
     AuditEntry, CorruptStore, InvalidItem, ItemFilter, MergeReport, StoreError, VersionConflict,
-    changed_fields, is_machine_user, merge_one, now_iso, stamp,
+    Viewport, changed_fields, is_machine_user, merge_one, now_iso, stamp,
 )
 
 LOCK_TIMEOUT_S = 30
@@ -93,6 +94,15 @@ class FileStore:
 
     def query(self, flt: ItemFilter | None = None) -> list[dict]:
         return filter_items(self.load(), flt)
+
+    def counts(self, flt: ItemFilter | None = None) -> dict:
+        return count_items(self.load(), flt)
+
+    def viewport(self, flt: ItemFilter | None, bbox: tuple[float, float, float, float],
+                 limit: int = 2000) -> Viewport:
+        """Items of ``flt`` whose bounds meet ``bbox`` (west, south, east, north), at most ``limit``."""
+        rows = filter_items(self.load(), dataclasses.replace(flt or ItemFilter(), bbox=tuple(bbox)))
+        return Viewport(features=rows[:max(0, int(limit))], total=len(rows))
 
     # ---- writing -------------------------------------------------------
     def _locked(self):
@@ -198,8 +208,11 @@ class FileStore:
                 self._write(current, entries)
         return report
 
-    def replace_all(self, features: list[dict], *, user: str) -> None:
-        """Write a whole collection (store copy, restore); every feature is validated first."""
+    def replace_all(self, features: list[dict], *, user: str, audit: bool = True) -> None:
+        """Write a whole collection (store copy, restore); every feature is validated first.
+
+        ``audit=False``: log nothing (a copy into an empty store brings its own history).
+        """
         for f in features:
             _raise_if_invalid(f)
         with self._locked():
@@ -210,7 +223,7 @@ class FileStore:
                 diffs = changed_fields(old.get(f["id"]), f)
                 if diffs:
                     entries.extend(_entries(ts, user, f["id"], old.get(f["id"]), diffs, f["properties"]["version"], action="restore"))
-            self._write(list(features), entries)
+            self._write(list(features), entries if audit else [])
 
     # ---- history -------------------------------------------------------
     def history(self, item_id: str | None = None) -> list[AuditEntry]:

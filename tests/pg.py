@@ -1,0 +1,47 @@
+"""A real, throwaway PostGIS server for the tests (pytest plugin, loaded from conftest.py).
+
+``pg_cluster`` (session): initdb + pg_ctl start on a free 127.0.0.1 port, stopped at the end.
+``pg_url`` (per test): a fresh schema in that cluster, so every test starts empty.
+Without PostgreSQL/PostGIS the tests are skipped, except in CI (CI=true) where they fail.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from geo.store.pg_cluster import ClusterUnavailable, TempCluster
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    cluster = TempCluster(dbname="geo_test")
+    try:
+        cluster.start()
+    except ClusterUnavailable as exc:
+        message = f"PostGIS tests need a local PostgreSQL with PostGIS: {exc}"
+        if _in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def pg_url(pg_cluster):
+    """URL of an empty schema of its own (search_path: that schema, then public for PostGIS)."""
+    import psycopg
+
+    schema = "t_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(pg_cluster.url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield f"{pg_cluster.url}?options=-csearch_path%3D{schema},public"
+    with psycopg.connect(pg_cluster.url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")

@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("geo.validate_cli", "check a GeoJSON file of items against the contract"),
     "convert": ("geo.coords_cli", "convert a point between WGS-84, GCJ-02 and BD-09"),
     "gazetteer": ("geo.gazetteer.cli", "seed, query and inspect the gazetteer of places (places.geojson)"),
+    "geocode": ("geo.geocode.cli", "resolve a place name: gazetteer, cache, then configured online providers"),
     "export": ("geo.export.cli", "export items as GeoJSON, CSV, XLSX, KML/KMZ, GeoPackage or Shapefile"),
     "user": ("geo.auth_cli", "editor accounts: hash a password for secrets.toml, list accounts"),
 }

@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "gazetteer": ("geo.gazetteer.cli", "seed, query and inspect the gazetteer of places (places.geojson)"),
     "geocode": ("geo.geocode.cli", "resolve a place name: gazetteer, cache, then configured online providers"),
     "export": ("geo.export.cli", "export items as GeoJSON, CSV, XLSX, KML/KMZ, GeoPackage or Shapefile"),
+    "import": ("geo.importer.cli", "preview and import items from GeoJSON, CSV/XLSX, KML/KMZ, GPKG, Shapefile or a plan"),
     "user": ("geo.auth_cli", "editor accounts: hash a password for secrets.toml, list accounts"),
 }
 

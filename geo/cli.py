@@ -13,6 +13,7 @@ import sys
 # command -> (module, one-line help). Add a line here when a capability gains a command.
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("geo.validate_cli", "check a GeoJSON file of items against the contract"),
+    "extract": ("geo.extract.cli", "plan document → items (jsonl/json/table)"),
     "convert": ("geo.coords_cli", "convert a point between WGS-84, GCJ-02 and BD-09"),
     "gazetteer": ("geo.gazetteer.cli", "seed, query and inspect the gazetteer of places (places.geojson)"),
     "geocode": ("geo.geocode.cli", "resolve a place name: gazetteer, cache, then configured online providers"),

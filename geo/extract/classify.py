@@ -1,0 +1,130 @@
+"""Category and initial status of a clause, from its keywords and verbs.
+
+Keywords are looked for in the clause with its place names blanked out, so that a village
+called 洞桥 is not a bridge and a village called 隔溪 is not a stream; the kinds of the places
+are the fallback.
+"""
+from __future__ import annotations
+
+import re
+
+# Ordered: the first category whose keywords occur wins (specific works before broad kinds).
+CATEGORY_KEYWORDS: list[tuple[str, str]] = [
+    ("telecom", r"5G|基站|通信|光纤|宽带|信号塔|铁塔|物联网基础"),
+    ("demolition", r"拆迁|拆违|拆除|违建|违法建筑|征迁|三改一拆|坟墓搬迁|搬迁|腾退"),
+    ("sewage", r"污水|排污|截污|纳管|零直排|雨污|管网"),
+    ("reservoir", r"水库|山塘|除险加固|大坝"),
+    ("water_supply", r"供水|饮用水|自来水|水厂|水源|饮水"),
+    ("rail", r"高铁|铁路|城际|轨道交通|地铁|轻轨|火车站"),
+    ("bridge", r"桥梁|大桥|危桥|桥建设|桥改造|人行桥|便桥"),
+    ("river", r"河道|河流|流域|堤防|海塘|水毁|清淤|治理河|溪|江堤|河段|水系|湿地|排涝|防洪|水利"),
+    ("road", r"公路|道路|路网|省道|国道|县道|高速|大道|人行道|硬化|停车场|停车位|隧道|连接线|路面|交通|路灯|示范路|农村路|绿道|街"),
+    ("forest", r"造林|森林|林地|绿化|林相|公益林|彩色健康林|珍贵树|苗木|国土绿化|防护林"),
+    ("farmland", r"农田|粮食生产功能区|旱改水|还耕|耕地|垦造|标准农田|农业园|果园|茶园|茶叶|家庭农场|农场|种植|养殖|农业|农产品|豆面|大棚"),
+    ("school", r"学校|幼儿园|小学|中学|教育|校区|分园|校舍|学前"),
+    ("health", r"卫生院|医院|卫生室|诊所|医疗|医共体|养老|敬老院|康养中心|卫生服务"),
+    ("tourism", r"文旅|旅游|景区|民宿|观光|休闲|游客|景点"),
+    ("culture", r"文化礼堂|礼堂|书吧|图书馆|博物馆|纪念馆|体育|健身|非遗|文化"),
+    ("village_renewal", r"美丽乡村|古村落|村庄|一事一议|人居环境|整村|村容|公厕|垃圾|未来乡村|和美乡村|农房|庭院|村级|村道"),
+    ("housing", r"小区|住宅|住房|家园|安置房|保障房|农民建房|旧改|棚户区|公寓"),
+    ("land", r"用地|土地|国土|再开发|征用|征地|宅基地|收储|区块"),
+    ("industrial_park", r"园区|产业园|工业园|创业园|小微园|企业园|集聚区|开发区|厂房|工业区|工业点|综合体"),
+    ("enterprise", r"企业|公司|技改|投产|灯饰|茶业|上市|规上|规模以上|个转企|小升规"),
+]
+_CATEGORY_RES = [(c, re.compile(rx)) for c, rx in CATEGORY_KEYWORDS]
+PLACE_KIND_CATEGORY = {
+    "reservoir": "reservoir", "river": "river", "road": "road", "rail": "rail", "bridge": "bridge",
+    "park": "industrial_park", "housing": "housing", "enterprise": "enterprise", "village": "village_renewal",
+}
+FACILITY_CATEGORY = [("school", r"学|园$|校"), ("health", r"卫生|医院|养老|敬老"), ("culture", r"礼堂|馆"),
+                     ("farmland", r"农场|合作社"), ("water_supply", r"水厂"), ("sewage", r"污水")]
+# Categories whose counted targets are physical works, not counts of firms or people.
+PHYSICAL_CATEGORIES = frozenset({
+    "road", "rail", "bridge", "water_supply", "sewage", "reservoir", "river", "farmland", "forest",
+    "industrial_park", "telecom", "school", "health", "culture", "tourism", "village_renewal",
+    "demolition", "land", "housing"})
+
+
+def categorise(clause: str, places=(), context: str = "") -> str:
+    """Category code of a clause; ``places`` (Place objects) are blanked before keyword search."""
+    masked = list(clause)
+    for p in places:
+        for i in range(p.start, min(p.end, len(masked))):
+            masked[i] = "□"
+    masked_text = "".join(masked)
+    for cat, rx in _CATEGORY_RES:
+        if rx.search(masked_text):
+            return cat
+    for p in places:
+        if p.kind == "facility":
+            for cat, rx in FACILITY_CATEGORY:
+                if re.search(rx, p.name):
+                    return cat
+        if p.kind in PLACE_KIND_CATEGORY:
+            return PLACE_KIND_CATEGORY[p.kind]
+    if context:
+        for cat, rx in _CATEGORY_RES:
+            if rx.search(context):
+                return cat
+    return "other"
+
+
+# Verbs as plans write them → initial status. Longest first; modal adverbs are kept in plan_verb only.
+STATUS_VERBS: dict[str, str] = {}
+for _status, _words in {
+    "proposed": "争取 谋划 探索 争创 申报 筹划 储备 研究 谋求 力促 对接",
+    "planned": "新建 启动 开工 实施 完成 建设 新增 创建 改造 拓宽 修建 打造 落地 举办 培育 实现 扩建 迁建 整治 提升 建立 "
+               "提标 实行 开展 落实 抓好 做好 确保完成 计划 布局 规划 引进 支持 扶持 督导 发展 优化 修复 治理 保护 "
+               "建成 完工 通车 投用 投产 竣工 交付 运营 开业 落成",
+    "in_progress": "加快推进 加快 推进 继续 深化 持续 推动 跟进 巩固 加大 加强 深入推进 完善 扩大 壮大",
+    "suspended": "暂缓 暂停 缓建 停建 搁置",
+}.items():
+    for _w in _words.split():
+        STATUS_VERBS.setdefault(_w, _status)
+COMPLETION_VERBS = frozenset("建成 完工 通车 投用 投产 竣工 交付 运营 开业 落成".split())
+MODALS = ("进一步", "积极", "全力", "着力", "努力", "大力", "不断", "切实", "确保", "力争", "年内", "年底", "今年", "全年",
+          "要", "突出", "高标准", "全面", "深入", "重点", "优先", "加速", "尽快", "及时", "计划")
+_VERB_RE = re.compile("|".join(sorted(map(re.escape, STATUS_VERBS), key=len, reverse=True)))
+_MODAL_RE = re.compile("^(?:" + "|".join(sorted(map(re.escape, MODALS), key=len, reverse=True)) + ")+")
+_PAST = re.compile(r"已(?:经)?(?:完成|建成|完工|通车|投用|投产|竣工)|建成投用|顺利完成")
+
+
+def find_verb(clause: str) -> tuple[str | None, int, int]:
+    """The clause's governing verb as written (with modal adverbs before it), and its span in the clause."""
+    m = _VERB_RE.search(clause)
+    if not m or m.start() > 12:
+        return None, 0, 0
+    start = m.start()
+    lead = clause[:start]
+    mm = _MODAL_RE.match(lead)
+    if mm and mm.end() == len(lead):
+        start = 0
+    end = m.end()
+    while True:  # verb chains: 加快推进, 持续深化, 启动建设
+        n = _VERB_RE.match(clause, end)
+        if not n or n.end() - start > 8:
+            break
+        end = n.end()
+    return clause[start:end], start, end
+
+
+def status_of(verb: str | None, clause: str, *, retrospective: bool) -> str:
+    """Initial status: 争取/谋划 → proposed, 新建/启动/完成 → planned, 加快/推进 → in_progress,
+    建成/投产 → completed only where the document reports work done (a report's review part, or 已…)."""
+    if _PAST.search(clause) or (retrospective and verb and (_any_in(verb, COMPLETION_VERBS) or "完成" in verb)):
+        return "completed"
+    if verb:
+        words = [m.group() for m in _VERB_RE.finditer(verb)]
+        for w in words:
+            if STATUS_VERBS[w] == "proposed":
+                return "proposed"
+        if words:
+            first = STATUS_VERBS[words[0]]
+            return first
+    if retrospective:
+        return "completed"
+    return "planned"
+
+
+def _any_in(text: str, words) -> bool:
+    return any(w in text for w in words)

@@ -1,0 +1,247 @@
+"""Clauses → plan items (contract ``properties`` without the store's bookkeeping)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geo.ids import dedupe_ids, item_id
+
+from . import classify
+from .numerals import PHYSICAL_UNITS, Quantity, find_quantities
+from .places import Place, find_places, find_segment, harvest_village_short_names
+from .structure import Clause, split_document
+
+# Enumeration separators: "完成A、B和C" is three items sharing 完成.
+_ENUM_SPLIT = re.compile(r"、|以及|(?<![总共温调饱缓柔])和(?![谐美平睦气衷])|(?<![普涉波顾以危])及(?![时早格])")
+_OPEN_QUOTES, _CLOSE_QUOTES = "“「『《(（[【\"", "”」』》)）]】\""
+# What the name of an item loses: leading adverbs and progress verbs, trailing filler.
+_NAME_LEAD = re.compile(
+    r"^(?:进一步|积极|全力|着力|努力|大力|不断|切实|确保|力争|年内|年底|今年|全年|要|突出|高标准|全面|深入|重点|优先|尽快|及时|计划|"
+    r"加快推进|持续推进|深入推进|积极推进|加快|推进|持续|继续|深化|推动|抓好|做好|完成|启动|实施|开展|争取|谋划|探索|督导|支持|扶持|提升|发展)+")
+_NAME_TAIL = re.compile(r"(?:的?(?:工作|进度|力度|任务|等工作|前期工作|立项并开工|并开工))+$")
+# A counted target is physical when it counts works, not firms, people or titles.
+_NON_PHYSICAL_COUNTED = re.compile(r"企业|人才|人次|机构|名牌|品牌|商标|专利|家庭|农户|党员|干部|学生|人口|岗位|个转企|小升规")
+
+
+@dataclass
+class _Part:
+    start: int  # offsets inside the clause
+    end: int
+    places: list[Place]
+
+
+def extract_items(text: str, *, plan_id: str, town: str | None, county: str | None, year: int | None,
+                  title: str | None, known_places=None, is_report: bool = False) -> list[dict]:
+    headings, clauses = split_document(text, title=title, is_report=is_report)
+    known = set()
+    for name in known_places or ():
+        name = str(name).strip()
+        if len(name) >= 2:
+            known.add(name)
+            if name.endswith(("村", "社区")) and len(name) >= 3:
+                short = name[:-1] if name.endswith("村") else name[:-2]
+                if len(short) >= 2:
+                    known.add(short)
+    body = "\n".join(c.text for c in clauses)
+    known |= harvest_village_short_names(body)
+    own_names = _own_names(town, county)
+    known -= own_names
+    known_f = frozenset(known)
+
+    items: list[dict] = []
+    prev_by_sentence: dict[int, tuple[str | None, str]] = {}
+    for clause in clauses:
+        places = find_places(clause.text, known_f, tuple(own_names))
+        parts = _enumeration_parts(clause.text, places)
+        verb, _, _ = classify.find_verb(clause.text)
+        inherited_verb, prev_text = prev_by_sentence.get(clause.sentence_id, (None, ""))
+        clause_verb = verb or (inherited_verb if _starts_without_verb(clause.text) else None)
+        for i, part in enumerate(parts):
+            item = _make_item(clause, part, clause_verb if i == 0 or verb else clause_verb, prev_text, own_names,
+                              town=town, county=county, year=year, plan_id=plan_id)
+            if item:
+                items.append(item)
+        prev_by_sentence[clause.sentence_id] = (clause_verb, clause.text)
+    ids = dedupe_ids([it["id"] for it in items])
+    for it, new_id in zip(items, ids):
+        it["id"] = new_id
+    return items
+
+
+def _own_names(town: str | None, county: str | None) -> set[str]:
+    """The document's own town and county, with and without their suffix: never a place of an item alone."""
+    names = set()
+    for n in (town, county):
+        if n:
+            names.add(n)
+            short = re.sub(r"(?:街道|镇|乡|县|市|区)$", "", n)
+            if len(short) >= 2:
+                names.add(short)
+    return names
+
+
+def _starts_without_verb(text: str) -> bool:
+    v, s, _ = classify.find_verb(text)
+    return v is None or s > 0
+
+
+def _enumeration_parts(clause: str, places: list[Place]) -> list[_Part]:
+    """Split "完成A、B和C" into A / B / C; a piece that is only a name joins the next ("川津路和屈家村人行道")."""
+    cuts = []
+    depth = 0
+    i = 0
+    spans_inside_place = [(p.start, p.end) for p in places]
+    while i < len(clause):
+        ch = clause[i]
+        if ch in _OPEN_QUOTES and not (ch == '"' and depth):
+            depth += 1
+        elif ch in _CLOSE_QUOTES and depth:
+            depth -= 1
+        elif depth == 0:
+            m = _ENUM_SPLIT.match(clause, i)
+            if m and not any(s <= i < e for s, e in spans_inside_place):
+                cuts.append((i, m.end()))
+                i = m.end()
+                continue
+        i += 1
+    pieces = []
+    start = 0
+    for s, e in cuts:
+        pieces.append((start, s))
+        start = e
+    pieces.append((start, len(clause)))
+    pieces = [(s, e) for s, e in pieces if e > s]
+    merged: list[tuple[int, int]] = []
+    carry = None
+    for n, (s, e) in enumerate(pieces):
+        if carry is not None:
+            s = carry
+            carry = None
+        if n < len(pieces) - 1 and _is_bare(clause, s, e, places):
+            carry = s
+            continue
+        merged.append((s, e))
+    if carry is not None:
+        if merged:
+            merged[-1] = (merged[-1][0], len(clause))
+        else:
+            merged.append((carry, len(clause)))
+    return [_Part(s, e, [p for p in places if s <= p.start < e]) for s, e in merged]
+
+
+def _is_bare(clause: str, s: int, e: int, places: list[Place]) -> bool:
+    """A piece without a work of its own: only a name (or a verb and a name), to be shared with the next piece."""
+    piece = clause[s:e]
+    if len(piece) < 2:
+        return True
+    inner = [p for p in places if s <= p.start < e]
+    masked = piece
+    for p in sorted(inner, key=lambda p: -p.start):
+        masked = masked[:p.start - s] + masked[p.end - s:]
+    verb, vs, ve = classify.find_verb(masked)
+    if verb and vs == 0:
+        masked = masked[ve:]
+    masked = re.sub(r"^(?:原|旧|新)", "", masked)
+    if find_quantities(piece):
+        return False
+    return len(masked) <= 1 or (not inner and len(masked) <= 3 and classify.categorise(masked) == "other")
+
+
+def _make_item(clause: Clause, part: _Part, verb: str | None, context: str, own_names: set[str], *,
+               town, county, year, plan_id) -> dict | None:
+    ptext = clause.text[part.start:part.end]
+    local = [Place(p.name, p.kind, p.start - part.start, p.end - part.start) for p in part.places]
+    part_verb, _, _ = classify.find_verb(ptext)
+    verb = part_verb or verb
+    quantities = find_quantities(ptext)
+    quantity: Quantity | None = next((q for q in quantities if not q.is_money), None)
+    money = next((q for q in quantities if q.is_money), None)
+    category = classify.categorise(ptext, local)
+    if category == "other" and (quantity or local):
+        category = classify.categorise(ptext, local, context=_context_of(clause.text, part.start, context))
+    real_places = [p for p in local if p.name not in own_names and p.kind != "town"]
+
+    if not _qualifies(ptext, category, real_places, quantity, money, verb):
+        return None
+
+    segment = find_segment(ptext, local)
+    names = _place_names(local, segment)
+    flags = []
+    if quantity is not None and quantity.unit is None:
+        flags.append("missing_unit")
+    if clause.glued:
+        flags.append("missing_separator")
+    status = classify.status_of(verb, ptext, retrospective=clause.retrospective)
+    start, end = clause.start + part.start, clause.start + part.end
+    name = _name_of(ptext)
+    props = {
+        "id": item_id(plan_id, name, ptext),
+        "plan": plan_id, "town": town, "county": county, "year": year, "section": clause.section,
+        "name": name, "category": category, "status": status, "plan_verb": verb,
+        "places": names, "area": None,
+        "quantity": quantity.as_dict() if quantity else None,
+        "budget_wan": money.budget_wan if money else None,
+        "text": ptext, "span": [start, end],
+        "precision": "none", "geometry_source": None, "notes": None, "flags": flags,
+    }
+    if segment:
+        props["x_segment"] = segment
+    return props
+
+
+def _context_of(clause_text: str, part_start: int, previous_clause: str) -> str:
+    """What a piece refers back to: the clause before it in the same sentence."""
+    return clause_text[:part_start] + "|" + previous_clause
+
+
+def _qualifies(ptext: str, category: str, places: list[Place], quantity: Quantity | None,
+               money: Quantity | None, verb: str | None) -> bool:
+    """Location-bound project, or a quantified physical target; never a mere policy clause."""
+    if places:
+        # a named place with some work or thing attached (not only "提高东塍彩灯的影响力")
+        return category != "other" or verb is not None
+    if quantity is not None:
+        if _NON_PHYSICAL_COUNTED.search(ptext[:quantity.start + 12]) and category in ("enterprise", "other"):
+            return False
+        if category not in classify.PHYSICAL_CATEGORIES:
+            return False
+        if quantity.unit is None:
+            return True  # kept and flagged missing_unit, never guessed
+        if quantity.unit in PHYSICAL_UNITS:
+            return True
+        return quantity.unit in ("个", "家", "处", "项", "户", "所", "座", "条", "间", "套", "台", "口", "宗", "片", "批")
+    if money is not None and category in classify.PHYSICAL_CATEGORIES and money.budget_wan:
+        return True
+    return False
+
+
+def _place_names(places: list[Place], segment: dict | None) -> list[str]:
+    names: list[str] = []
+    if segment and segment.get("from"):
+        seg_names = [segment["from"], segment["to"]]
+        for p in places:
+            if any(n and (n in p.name or p.name in n) for n in seg_names):
+                for n in seg_names:
+                    if n and n not in names:
+                        names.append(n)
+            elif p.name not in names:
+                names.append(p.name)
+        for n in seg_names:
+            if n and n not in names:
+                names.append(n)
+        return names
+    for p in places:
+        if p.name not in names:
+            names.append(p.name)
+    if segment and segment.get("at") and not any(segment["at"] in n for n in names):
+        idx = names.index(segment["along"]) + 1 if segment.get("along") in names else len(names)
+        names.insert(idx, segment["at"])
+    return names
+
+
+def _name_of(ptext: str) -> str:
+    name = _NAME_LEAD.sub("", ptext)
+    name = _NAME_TAIL.sub("", name).strip()
+    if len(name) < 2:
+        name = ptext.strip()
+    return name[:60] or "未命名"

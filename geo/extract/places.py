@@ -1,0 +1,308 @@
+"""Place names in a clause, recognised by their suffix (X村, X水库, X溪, X路, S225省道, X园区 …),
+by enumeration ("中街、水岙等3个…": bare village names), and by an optional list of known names.
+
+Chinese has no spaces, so a name's left edge is where a verb or function word ends
+(完成|推进|和|的 …) or where another place ends. Words that name a level or an authority
+(省级, 市级, 国家, 示范 …) or a generic kind (农村公路, 小微园区) are never places.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+def is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    kind: str  # village, town, area, road, rail, river, reservoir, bridge, park, facility, enterprise, bare
+    start: int
+    end: int
+
+
+# suffix → (kind, min prefix, max prefix, compound) ; compound suffixes may contain other place names (下坦溪水库)
+SUFFIXES: dict[str, tuple[str, int, int, bool]] = {}
+
+
+def _add(kind: str, words: str, lo: int, hi: int, compound: bool) -> None:
+    for w in words.split():
+        SUFFIXES[w] = (kind, lo, hi, compound)
+
+
+_add("reservoir", "水库 山塘", 2, 5, True)
+_add("river", "溪 江 河 港 渠 浦 湖", 2, 4, False)
+_add("road", "公路 大道 路 街 巷 隧道 高速公路 高速", 2, 5, False)
+_add("road", "省道 国道 县道", 2, 4, False)
+_add("rail", "高铁 铁路 城际铁路 轻轨", 2, 5, True)
+_add("bridge", "大桥 桥", 2, 4, False)
+_add("park", "工业园区 产业园区 园区 产业园 工业园 创业园 科技园 物流园 企业园 区块 集聚区 开发区 工业区 片区 "
+     "综合体 小镇 广场 公园 景区 基地", 2, 8, True)
+_add("housing", "小区 家园 新村 安置区", 2, 8, True)
+_add("facility", "幼儿园 小学 中学 学校 卫生院 医院 卫生室 敬老院 养老院 礼堂 文化礼堂 水厂 污水处理厂 中转站 泵站 变电站 "
+     "码头 车站 客运站 服务区 体育馆 图书馆 博物馆 纪念馆 家庭农场 农场 合作社 中心学校", 2, 8, True)
+_add("enterprise", "有限公司 股份有限公司 公司 集团", 2, 10, True)
+_add("village", "村 社区", 1, 4, False)
+_add("town", "镇 乡 街道", 2, 4, False)
+
+_SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, SUFFIXES), key=len, reverse=True)))
+
+# Industry words that follow a two-character brand: 龙威灯饰, 宝顺金属, 桐坑茶业.
+BRAND_INDUSTRIES = ("灯饰 金属 茶业 机械 电器 电子 实业 工艺 塑业 塑胶 食品 制药 药业 鞋业 服饰 纺织 化工 新材 汽配 五金 家具 "
+                    "建材 彩印 包装 橡胶 阀门 泵业 车业 玩具 礼品 工贸 针织 印染 铸造 模具 光电").split()
+_BRAND_RE = re.compile(rf"(?=(?P<b>[\u4e00-\u9fff]{{2}})(?P<i>{'|'.join(BRAND_INDUSTRIES)}))")
+
+# Left edges: a name never runs across these (longest first).
+STOP_WORDS = sorted(set("""
+完成 推进 加快 启动 新建 建设 实施 争取 开展 抓好 做好 突出 提升 发展 支持 扶持 确保 优化 打造 按照 深化 加强 力争 督导 推动
+积极 全力 跟进 修建 改造 整治 谋划 探索 继续 持续 培育 打响 开工 建成 落实 保障 创建 争创 提高 加大 规范 实现 强化 巩固 结合 保护
+拓宽 扩建 新增 引进 加速 聚焦 依托 围绕 利用 形成 包括 涉及 位于 通过 以及 或者 还是 其中 并且 一批 一个 两个 多个 各个 全面 进一步
+高标准 高质量 全域 区域 配套 沿线 周边 附近 范围 以上 以下 左右 重点 主要 着力 大力 不断 深入 努力 年内 年底 今年 全年 明年 要
+的 和 与 及 至 到 在 对 将 把 为 向 从 等 或 、 原 由 于 是 有 即 并 同 跟 让 被 给 以 其 该 本 各 每 全 了 着 过 共 新 个 段
+完善 新一轮 一轮 规范 引导 鼓励 带动 构建 健全 建立 推广 传承 举办 落地 选优 激活 激发 补齐 助推 实施 提质 升级 壮大 做大 做优 做强 打通 贯通 连接 串联 对接
+""".split()), key=len, reverse=True)
+
+# Generic words: a prefix made of (or containing) these names a kind or a level, not a place.
+LEVEL_WORDS = re.compile(r"省级|市级|县级|区级|镇级|乡级|村级|国家|国际|全国|全省|全市|全县|全区|全镇|示范|标准化|重点|试点|"
+                         r"文明|小康|美丽|特色|精品|贫困|薄弱|先进|样板|达标|星级|善治|无违建|一批|若干|相关|各类|有关|一轮|农民|专业|龙头|"
+                         r"新型|主体|企业$|中小|学前|义务")
+GENERIC_PREFIXES = set("""
+农村 乡村 城乡 城市 城镇 乡镇 村庄 村级 小微 工业 产业 物流 科技 企业 创业 生态 旅游 农业 现代 智慧 数字 新型 传统 污水 道路 交通 公共
+中心 行政 自然 中心村 重点村 体育 卫生 民主法治 历史文化 集体经济 经济 山区 平原 海岛 沿海 城区 社区 小区 住宅 老旧 城中 城郊
+高速 国道 省道 县道 乡道 村道 主干 干线 支线 快速 环城 人行 步行 商业 特色 精品 主要 全部 所有 相关 其他 以上 党建 三年 文化 教育 医疗
+新 老 旧 大 小 各 全 本 该 每 两 一 乡 农 渔 山 水 电 网 线 道 马 公 铁 思 出 之 进 门 套 街 城 镇 区 县 市 省 村 内 外 东 西 南 北 中 上 下
+""".split())
+# A village suffix 村 that begins another word: 村民, 村庄, 村落, 村级 …
+_VILLAGE_NOT_SUFFIX = re.compile(r"村(?=[民庄落级委集干务规容貌两镇道路])")
+# A suffix char that is the start of a longer common word: 河道, 路网, 街道办 …
+_NOT_SUFFIX_AFTER = {
+    "河": "道流长岸湖堤", "江": "湖", "湖": "泊", "路": "网面灯段基口况径线", "街": "道", "港": "口", "溪": "流", "渠": "道",
+    "镇": "区村域级长容貌街政", "乡": "村镇贤愁土亲", "桥": "梁", "园": "区", "广场": "舞",
+}
+_NOT_SUFFIX_BEFORE = {"路": "道马公铁线思出之网门套", "江": "浙长", "河": "黄运", "镇": "城乡集", "乡": "城下", "村": "农乡渔山"}
+
+ROAD_CODE_RE = re.compile(r"(?<![A-Za-z0-9])(?:[GSXYgsxy]\d{2,4}(?:省道|国道|县道|乡道|线|高速)?|\d{2,4}(?:省道|国道|县道|乡道))")
+AREA_WORDS = re.compile(r"镇区|集镇区?|老街区|城区")
+SEGMENT_SUFFIXES = ("连接线", "快速路", "公路", "道路", "绿道", "路段", "河段", "线", "路", "段")
+_SEG_SPLIT = re.compile(r"至|到|—|－|–|-|~|～")
+_ENUM_RE = re.compile(r"(?P<list>(?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4}?)(?:等)?(?P<n>\d+|[两二三四五六七八九十]+)个?(?=[\u4e00-\u9fff])")
+
+
+def _is_generic(prefix: str, kind: str) -> bool:
+    if not prefix or prefix in GENERIC_PREFIXES or LEVEL_WORDS.search(prefix):
+        return True
+    if kind not in ("enterprise",) and re.search(r"农村|乡村|城乡|小微|高标准|党建|三年", prefix):
+        return True
+    if re.search(r"[\d０-９]", prefix) and kind not in ("road",):
+        return True
+    return False
+
+
+_WEAK_STOPS = set("新全各每该本个")
+
+
+def _prefix_start(clause: str, end: int, lo: int, hi: int, stop_at: list[tuple[int, int]]) -> tuple[int, str]:
+    """Leftmost start of a name whose suffix begins at ``end`` and why the scan stopped:
+    "stop" (a verb, function word or an earlier place), "edge" (punctuation, digit, start) or "cap" (length limit)."""
+    k = end
+    stops = {e for _, e in stop_at}
+    while True:
+        if k == 0 or not is_cjk(clause[k - 1]):
+            return k, "edge"
+        if k in stops:
+            return k, "stop"
+        for w in STOP_WORDS:
+            if clause.endswith(w, 0, k):
+                return k, ("weak" if len(w) == 1 and w in _WEAK_STOPS else "stop")
+        if end - k >= hi:
+            return k, "cap"
+        k -= 1
+
+
+def find_places(clause: str, known: frozenset | set = frozenset(), town_names: tuple = ()) -> list[Place]:
+    """Places written in ``clause`` in order of appearance, without overlaps (the longer name wins)."""
+    cands: list[Place] = []
+    # codes: S225省道, 204省道, G104
+    for m in ROAD_CODE_RE.finditer(clause):
+        cands.append(Place(m.group(), "road", m.start(), m.end()))
+    for m in AREA_WORDS.finditer(clause):
+        cands.append(Place(m.group(), "area", m.start(), m.end()))
+    strong: list[tuple[int, int]] = [(c.start, c.end) for c in cands]
+    # suffix rules, left to right; simple (non-compound) names stop where an earlier simple name ended
+    for m in _SUFFIX_RE.finditer(clause):
+        for suffix in _suffix_variants(clause, m.start(), m.end()):
+            kind, lo, hi, compound = SUFFIXES[suffix]
+            s_start, s_end = m.start(), m.start() + len(suffix)
+            after = clause[s_end:s_end + 1]
+            if suffix in _NOT_SUFFIX_AFTER and after and after in _NOT_SUFFIX_AFTER[suffix] \
+                    and not (suffix == "街" and clause[s_end:s_end + 2] == "道路"):
+                continue
+            if suffix == "村" and _VILLAGE_NOT_SUFFIX.match(clause, s_start):
+                continue
+            if suffix in _NOT_SUFFIX_BEFORE and s_start > 0 and clause[s_start - 1] in _NOT_SUFFIX_BEFORE[suffix]:
+                continue
+            if suffix == "街道" and clause[s_end:s_end + 1] == "路":
+                continue
+            start, why = _prefix_start(clause, s_start, lo, hi, [] if compound else strong)
+            prefix = clause[start:s_start]
+            if len(prefix) < lo or _is_generic(prefix, kind):
+                continue
+            if why in ("cap", "weak") and LEVEL_WORDS.search(clause[max(0, start - 10):start]):
+                continue  # "台州市级彩灯产业创新服务综合体": the name runs back into a level word
+            if kind == "village" and re.search(r"\d个?$", clause[:start]):
+                continue  # "7个村": a count of villages
+            cands.append(Place(clause[start:s_end], kind, start, s_end))
+            if not compound:
+                strong.append((start, s_end))
+            break
+    brand_ends: set[int] = set()
+    for m in _BRAND_RE.finditer(clause):
+        b, bs = m.group("b"), m.start()
+        boundary = bs == 0 or not is_cjk(clause[bs - 1]) or bs in brand_ends \
+            or any(clause.endswith(w, 0, bs) for w in STOP_WORDS)
+        if not boundary or b in GENERIC_PREFIXES or LEVEL_WORDS.search(b) or any(c in "的和等与及" for c in b):
+            continue
+        if b in ("企业", "产业", "工业", "农业", "智能", "数字", "高端", "有色", "传统", "绿色", "先进", "优质", "贵重", "新兴"):
+            continue
+        be = bs + len(b) + len(m.group("i"))
+        cands.append(Place(clause[bs:be], "enterprise", bs, be))
+        brand_ends.add(be)
+    # known names (gazetteer villages, their short forms, names seen as X村 elsewhere in the plan)
+    for name in known:
+        if len(name) < 2:
+            continue
+        for m in re.finditer(re.escape(name), clause):
+            cands.append(Place(name, "bare", m.start(), m.end()))
+    # "中街、水岙等3个…", "隔溪、楼桥5个…": short names listed before a count are places of the same kind
+    for m in _ENUM_RE.finditer(clause):
+        parts = m.group("list").split("、")
+        width = len(parts[-1])
+        pos = m.start("list")
+        first = parts[0][-width:] if len(parts[0]) > width else parts[0]
+        tokens = [first] + parts[1:]
+        offs = []
+        p = m.start("list") + len(parts[0]) - len(first)
+        for i, tok in enumerate(tokens):
+            offs.append(p)
+            p += len(tok) + 1
+            if i == 0:
+                p = m.start("list") + len(parts[0]) + 1
+        if all(not _is_generic(t, "bare") and not any(t.startswith(w) for w in STOP_WORDS if len(w) > 1) for t in tokens):
+            for tok, o in zip(tokens, offs):
+                cands.append(Place(tok, "bare", o, o + len(tok)))
+        del pos
+    # "原华联、三佳区块": a short name listed before a suffixed place shares its suffix
+    for c in [c for c in cands if c.kind in ("park", "housing", "reservoir", "village", "river", "road", "facility")]:
+        i = c.start - 1
+        if i > 0 and clause[i] in "、和与及":
+            j, why = _prefix_start(clause, i, 2, 4, [])
+            tok = clause[j:i]
+            if why != "cap" and 2 <= len(tok) <= 4 and not _is_generic(tok, "bare") and not _SUFFIX_RE.search(tok):
+                cands.append(Place(tok, "bare", j, i))
+    return _resolve(cands, town_names)
+
+
+def _suffix_variants(clause: str, start: int, end: int):
+    """The matched suffix and its shorter tails that are suffixes too (工业园区 → 园区), longest first."""
+    s = clause[start:end]
+    yield s
+
+
+def _trim_weak_prefix(clause: str, start: int, end: int) -> int:
+    """Drop a leading character that is a stop word on its own (和, 的 …) swallowed at the left edge."""
+    while start < end and clause[start] in "和与及的至到在对将把为向从等或、原由":
+        start += 1
+    return start
+
+
+_KIND_RANK = {"road": 3, "rail": 3, "reservoir": 3, "river": 2, "park": 3, "housing": 3, "facility": 3, "enterprise": 3,
+              "village": 2, "town": 1, "bridge": 1, "area": 1, "bare": 0}
+
+
+def _resolve(cands: list[Place], town_names: tuple) -> list[Place]:
+    cands.sort(key=lambda p: (-(p.end - p.start), -_KIND_RANK.get(p.kind, 0), p.start))
+    taken: list[Place] = []
+    for c in cands:
+        if any(c.start < t.end and t.start < c.end for t in taken):
+            continue
+        taken.append(c)
+    taken.sort(key=lambda p: p.start)
+    return taken
+
+
+def harvest_village_short_names(text: str) -> set[str]:
+    """Bare forms of the X村 names a document writes, so that a later bare "岭根" is recognised too."""
+    out = set()
+    for p in find_places(text):
+        if p.kind == "village" and p.name.endswith("村") and len(p.name) >= 3:
+            out.add(p.name[:-1])
+    return out
+
+
+def find_segment(clause: str, places: list[Place]) -> dict | None:
+    """A road/river range or section: "A至B公路" (from/to) or "X溪Y村段" / "204省道东塍段" (along/at)."""
+    for m in _SEG_SPLIT.finditer(clause):
+        a = next((p for p in places if p.end == m.start()), None)
+        a_name = a.name if a else _left_token(clause, m.start())
+        b = next((p for p in places if p.start == m.end()), None)
+        if b:
+            b_name, b_end = b.name, b.end
+        else:
+            b_name, b_end = _right_token(clause, m.end())
+        if not a_name or not b_name:
+            continue
+        tail = clause[b_end:b_end + 4]
+        if b or any(tail.startswith(s) for s in SEGMENT_SUFFIXES) or (b_name and b is None and _seg_suffix_in(b_name)):
+            if not any(tail.startswith(s) for s in SEGMENT_SUFFIXES) and not (b and b.kind in ("road", "rail", "river")):
+                continue
+            return {"along": None, "from": a_name, "to": _strip_seg_suffix(b_name), "at": None}
+    for p in places:
+        if p.kind not in ("road", "river", "rail"):
+            continue
+        k = clause.find("段", p.end, p.end + 7)
+        if k > p.end:
+            at = clause[p.end:k]
+            if 1 <= len(at) <= 6 and all(is_cjk(c) for c in at) and not re.search(r"[路线河]$", at):
+                return {"along": p.name, "from": None, "to": None, "at": at}
+    return None
+
+
+def _seg_suffix_in(name: str) -> bool:
+    return any(name.endswith(s) for s in SEGMENT_SUFFIXES)
+
+
+def _strip_seg_suffix(name: str) -> str:
+    for s in SEGMENT_SUFFIXES:
+        if name.endswith(s) and len(name) - len(s) >= 2:
+            return name[: -len(s)]
+    return name
+
+
+def _left_token(clause: str, end: int) -> str | None:
+    k = end
+    while k > 0 and end - k < 5 and (is_cjk(clause[k - 1]) or clause[k - 1].isalnum()):
+        if any(clause.endswith(w, 0, k) for w in STOP_WORDS if len(w) > 1) and k != end:
+            break
+        if clause[k - 1] in "和与及的在对从由":
+            break
+        k -= 1
+    tok = clause[k:end]
+    return tok if len(tok) >= 2 and not _is_generic(tok, "bare") else None
+
+
+def _right_token(clause: str, start: int) -> tuple[str | None, int]:
+    best = None
+    for s in SEGMENT_SUFFIXES:
+        k = clause.find(s, start + 2, start + 8)
+        if k != -1 and (best is None or k < best):
+            best = k
+    if best is None:
+        return None, start
+    tok = clause[start:best]
+    if not all(is_cjk(c) or c.isalnum() for c in tok) or _is_generic(tok, "bare"):
+        return None, start
+    return tok, best

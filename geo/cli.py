@@ -17,8 +17,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "convert": ("geo.coords_cli", "convert a point between WGS-84, GCJ-02 and BD-09"),
     "gazetteer": ("geo.gazetteer.cli", "seed, query and inspect the gazetteer of places (places.geojson)"),
     "geocode": ("geo.geocode.cli", "resolve a place name: gazetteer, cache, then configured online providers"),
+    "build": ("geo.build_cli", "extract a plan, locate its items from the gazetteer, merge into the store, report"),
     "export": ("geo.export.cli", "export items as GeoJSON, CSV, XLSX, KML/KMZ, GeoPackage or Shapefile"),
     "import": ("geo.importer.cli", "preview and import items from GeoJSON, CSV/XLSX, KML/KMZ, GPKG, Shapefile or a plan"),
+    "report": ("geo.report.cli", "printable map and item table as PDF or PNG (A4/A3, offline)"),
     "user": ("geo.auth_cli", "editor accounts: hash a password for secrets.toml, list accounts"),
 }
 

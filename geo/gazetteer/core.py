@@ -79,11 +79,16 @@ def normalise_name(text: str) -> str:
 
 
 _COMMITTEE = re.compile(r"(村民委员会|村委会|居民委员会|居委会)$")
+# Words that name a piece of work on a place rather than another place.
+_GENERIC_SUFFIX = re.compile(r"(?:区块|片区|地块|项目|工程|[(（]?[一二三四五六七八九十\d]+期[)）]?)+$")
 
 
 def name_variants(q: str) -> list[str]:
     """Other ways a plan writes the same admin name: 岭根村委会 ↔ 岭根村 ↔ 岭根, 东塍 ↔ 东塍镇."""
     out = []
+    generic = _GENERIC_SUFFIX.sub("", q)
+    if generic != q and len(generic) >= 2:
+        out.append(generic)  # 岭根下沙田区块 → 岭根下沙田, 灯城彩灯创业园(一期) → 灯城彩灯创业园
     base = _COMMITTEE.sub("", q)
     if base != q:
         out += [base, base + "村"]

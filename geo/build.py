@@ -1,0 +1,261 @@
+"""Plan file → located items in the store: extract, geocode each item's places, merge, validate.
+
+Geometry is only ever taken from the gazetteer (the location of record):
+
+- a segment (x_segment from/to) whose two ends are located → LineString, precision ``segment``;
+- a located site, or a village/seat area with geometry → that geometry and its precision;
+- otherwise geometry null, precision ``village`` (its village is known), ``town`` (only the town,
+  or a town-wide target) or ``none`` (its places are unknown). A town seat point is never used as
+  an item's location.
+
+``area`` is the one village the places resolve to, 镇区 for places of the town seat, 全镇 for an
+item without places, else null. Human edits survive through ``store.merge_extracted``.
+"""
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from geo.contract import AREA_TOWN_SEAT, AREA_WHOLE_TOWN, HUMAN_GEOMETRY_SOURCES
+from geo.gazetteer import Gazetteer, load_gazetteer
+from geo.geocode import GeocodeResult, GeocoderChain, configured_providers
+
+_DATUMS = ("wgs84", "gcj02", "bd09", "cgcs2000")
+_RANK = {"exact": 0, "site": 1, "segment": 2, "village": 3, "town": 4, "none": 5}
+_ADMIN = ("village", "town_seat_area", "town", "county")
+
+
+@dataclass
+class Resolution:
+    """What one place name of an item resolved to."""
+
+    name: str
+    result: GeocodeResult
+    place: dict | None  # the gazetteer place the name refers to (None: unknown, or only a loose match)
+
+    @property
+    def located(self) -> bool:
+        return self.place is not None and self.result.located and self.result.source == "gazetteer"
+
+
+@dataclass
+class BuildReport:
+    plan_id: str = ""
+    items: int = 0
+    counts: Counter = field(default_factory=Counter)  # located / segment / village / town / unlocated
+    areas: Counter = field(default_factory=Counter)
+    unresolved: Counter = field(default_factory=Counter)
+    unlocated_places: list = field(default_factory=list)
+    suggestions: int = 0
+    merge: object = None
+    problems: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        c = self.counts
+        out = [f"plan {self.plan_id}: {self.items} items — located {c['located']}, segment {c['segment']}, "
+               f"village {c['village']}, town-only {c['town']}, unlocated {c['unlocated']}"]
+        if self.areas:
+            out.append("areas: " + ", ".join(f"{a or '未定'} {n}" for a, n in self.areas.most_common()))
+        if self.unlocated_places:
+            top = ", ".join(f"{e['name']} ({e['count']})" for e in self.unlocated_places[:8])
+            out.append(f"places to locate first (items waiting): {top}")
+        if self.unresolved:
+            out.append("names not in the gazetteer: " + ", ".join(n for n, _ in self.unresolved.most_common(12)))
+        if self.suggestions:
+            out.append(f"{self.suggestions} online suggestions waiting to be accepted (not used as locations)")
+        if self.merge is not None:
+            out.append("store: " + self.merge.summary())
+        out.extend(f"warning: {w}" for w in self.warnings[:10])
+        if self.problems:
+            out.extend(p.line() for p in self.problems[:20])
+        else:
+            out.append("validation: ok")
+        return out
+
+
+def resolve_places(props: dict, gazetteer: Gazetteer, chain: GeocoderChain) -> list[Resolution]:
+    out = []
+    for name in props.get("places") or []:
+        result = chain.geocode(name, props.get("town"))
+        place = None
+        if result.place_id and result.how not in (None, "context", "online") and result.fallback_from is None:
+            place = gazetteer.get(result.place_id)
+        elif result.place_id and result.fallback_from == result.matched_name:
+            place = gazetteer.get(result.place_id)  # the named place exists, only without location
+        elif result.how == "online" and result.place_id:
+            place = gazetteer.get(result.place_id)
+        if place is not None and result.how in ("prefix", "contains") and place["properties"]["kind"] not in _ADMIN:
+            place = None  # "府前街至S225省道连接线" is not 府前街
+        if place is not None and place["properties"]["kind"] == "county":
+            place = None  # a county is no place of a town's project
+        out.append(Resolution(name, result, place))
+    return out
+
+
+def _area(resolutions: list[Resolution], props: dict, gazetteer: Gazetteer) -> tuple[str | None, list[str]]:
+    if not props.get("places"):
+        return AREA_WHOLE_TOWN, []
+    villages, seat = [], False
+    for r in resolutions:
+        if r.place is None:
+            continue
+        village = gazetteer.enclosing(r.place, "village")
+        if village is not None:
+            villages.append(village["properties"]["name"])
+        elif r.place["properties"]["kind"] == "town_seat_area" or r.place["properties"].get("area") == AREA_TOWN_SEAT:
+            seat = True
+    villages = list(dict.fromkeys(villages))
+    if len(villages) == 1 and not seat:
+        return villages[0], villages
+    if seat and not villages:
+        return AREA_TOWN_SEAT, []
+    return None, villages + ([AREA_TOWN_SEAT] if seat else [])
+
+
+def locate_item(props: dict, gazetteer: Gazetteer, chain: GeocoderChain) -> tuple[dict | None, dict]:
+    """(geometry, property updates) for one item's places; never a town seat as a location."""
+    resolutions = resolve_places(props, gazetteer, chain)
+    area, areas = _area(resolutions, props, gazetteer)
+    by_name = {r.name: r for r in resolutions}
+    refs = list(dict.fromkeys(r.place["id"] for r in resolutions if r.place is not None))
+    updates = {"area": area, "place_refs": refs, "geometry_source": None, "geometry_meta": None}
+    flags = [f for f in props.get("flags") or [] if f not in ("unresolved_place", "ambiguous_place", "multiple_areas")]
+    unresolved = [r.name for r in resolutions if r.place is None]
+    if unresolved:
+        flags.append("unresolved_place")
+    if any(r.result.alternatives for r in resolutions):
+        flags.append("ambiguous_place")
+    if len(areas) > 1:
+        flags.append("multiple_areas")
+        updates["x_areas"] = areas
+    updates["flags"] = flags
+    updates["x_unresolved_places"] = unresolved or None
+
+    geometry, precision, datums = None, None, set()
+    seg = props.get("x_segment") or {}
+    ends = [by_name.get(seg.get("from")), by_name.get(seg.get("to"))]
+    if all(e is not None and e.located and e.result.lon is not None for e in ends):
+        geometry = {"type": "LineString", "coordinates": [[ends[0].result.lon, ends[0].result.lat],
+                                                          [ends[1].result.lon, ends[1].result.lat]]}
+        precision = "segment"
+        datums = {e.result.datum_original for e in ends}
+    else:
+        located = [r for r in resolutions if r.located]
+        if located:
+            geoms = [r.result.geometry for r in located]
+            precision = max((r.result.precision for r in located), key=lambda p: _RANK[p])
+            datums = {r.result.datum_original for r in located}
+            if len(geoms) == 1:
+                geometry = copy.deepcopy(geoms[0])
+            elif all(g["type"] == "Point" for g in geoms):
+                geometry = {"type": "MultiPoint", "coordinates": [g["coordinates"] for g in geoms]}
+            else:
+                geometry = {"type": "GeometryCollection", "geometries": copy.deepcopy(geoms)}
+    if geometry is not None:
+        updates["geometry_source"] = "gazetteer"
+        datum = next(iter(datums)) if len(datums) == 1 else None
+        updates["geometry_meta"] = {"datum_original": datum} if datum in _DATUMS else None
+    elif area not in (None, AREA_WHOLE_TOWN, AREA_TOWN_SEAT):
+        precision = "village"
+    elif area == AREA_WHOLE_TOWN or area == AREA_TOWN_SEAT or any(r.place is not None for r in resolutions):
+        precision = "town"
+    else:
+        precision = "none"
+    updates["precision"] = precision
+    updates["x_suggestions"] = [
+        {"place": r.name, "source": r.result.source, "lon": r.result.lon, "lat": r.result.lat}
+        for r in resolutions if r.result.suggestion] or None
+    return geometry, updates
+
+
+def item_feature(props: dict, gazetteer: Gazetteer, chain: GeocoderChain) -> dict:
+    props = copy.deepcopy(props)
+    geometry, updates = locate_item(props, gazetteer, chain)
+    for key, value in updates.items():
+        if value is None and key.startswith("x_"):
+            props.pop(key, None)
+        else:
+            props[key] = value
+    if props.get("geometry_meta") is None:
+        props.pop("geometry_meta", None)
+    return {"type": "Feature", "id": props["id"], "geometry": geometry, "properties": props}
+
+
+def bucket(props: dict, geometry) -> str:
+    precision = props.get("precision")
+    if geometry is not None and precision in ("exact", "site"):
+        return "located"
+    if precision == "segment" and geometry is not None:
+        return "segment"
+    if precision == "village":
+        return "village"
+    if precision == "town":
+        return "town"
+    return "unlocated"
+
+
+def build_plan(plan_path: str | Path, output: str | Path, *, places_path: str | Path | None = None,
+               online: bool = False, user: str = "build", plan_id: str | None = None, town: str | None = None,
+               county: str | None = None, year: int | None = None, dry_run: bool = False) -> BuildReport:
+    """Extract ``plan_path``, locate its items and merge them into the store whose file is ``output``."""
+    from geo.extract import extract_file
+    from geo.store import open_store
+    from geo.validate import has_errors, validate_path
+
+    gazetteer = load_gazetteer(places_path)
+    doc, items = extract_file(plan_path, plan_id=plan_id, town=town, county=county, year=year,
+                              known_places=gazetteer.names())
+    town_place = gazetteer.resolve_town(doc.town)
+    county_name = doc.county or (town_place["properties"].get("county") if town_place else None)
+    providers = configured_providers() if online else []
+    chain = GeocoderChain(gazetteer, providers=providers)
+    report = BuildReport(plan_id=doc.plan_id, items=len(items))
+    if doc.town and town_place is None:
+        report.warnings.append(f"town {doc.town} is not in the gazetteer; names are looked up without admin context")
+    features = []
+    for props in items:
+        props = dict(props)
+        if not props.get("county") and county_name:
+            props["county"] = county_name
+        feature = item_feature(props, gazetteer, chain)
+        features.append(feature)
+        fp = feature["properties"]
+        report.counts[bucket(fp, feature["geometry"])] += 1
+        report.areas[fp.get("area")] += 1
+        report.unresolved.update(fp.get("x_unresolved_places") or [])
+        report.suggestions += len(fp.get("x_suggestions") or [])
+    report.unlocated_places = gazetteer.unlocated_places_referenced([f["properties"] for f in features])
+    if dry_run:
+        return report
+    output = Path(output)
+    store = open_store(output.parent)
+    report.merge = store.merge_extracted(features, user=user)
+    report.problems = [p for p in validate_path(output) if p.severity == "error"] if has_errors(validate_path(output)) else []
+    return report
+
+
+def relocate_items(store, gazetteer: Gazetteer, place_ids: set[str] | None = None, *, user: str = "build:relocate") -> list[str]:
+    """Re-derive the geometry of items that refer to ``place_ids`` (all when None) after places were located.
+
+    Items whose geometry a person set (manual, gps, draw, import) are left alone.
+    Returns the ids of items that changed.
+    """
+    chain = GeocoderChain(gazetteer)
+    changed = []
+    for item in store.load():
+        props = item.get("properties") or {}
+        if props.get("geometry_source") in HUMAN_GEOMETRY_SOURCES or "geometry" in (props.get("edited_fields") or []):
+            continue
+        refs = set(props.get("place_refs") or []) | set(gazetteer.place_ids_for(props))
+        if place_ids is not None and not (refs & set(place_ids)):
+            continue
+        new = item_feature(props, gazetteer, chain)
+        new["properties"]["version"] = props.get("version")
+        if new["geometry"] != item.get("geometry") or new["properties"] != props:
+            changed.append((new, props.get("version")))
+    if changed:
+        store.save_items([c[0] for c in changed], user=user, expected_versions=[c[1] for c in changed])
+    return [c[0]["id"] for c in changed]

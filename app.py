@@ -1,0 +1,46 @@
+"""规划项目一张图 — the map page (home), and the router for the list and plan-text pages.
+
+Thin: all logic lives in geo/ (geo.ui for the shared Streamlit pieces, geo.mapview for the map).
+"""
+import streamlit as st
+
+from geo import i18n, ui, ui_state
+from geo.ui_state import Keys
+
+st.set_page_config(page_title="规划项目一张图", page_icon=":material/map:", layout="wide", initial_sidebar_state="auto")
+
+
+def map_page() -> None:
+    ctx = st.session_state[Keys.CONTEXT]
+    lang = ctx.lang
+    st.title(i18n.t("app_title", lang))
+    ui.show_problems(ctx)
+    ui.counts_line(ctx)
+    selected = list(ctx.state.selected)
+    from_elsewhere = st.session_state.get(Keys.SELECTED_FROM) not in (None, "map")
+    left, right = st.columns([2, 1], gap="medium")
+    with left:
+        out = ui.show_map(ctx, ctx.filtered, key=Keys.MAP, selected=selected,
+                          center_on=selected if from_elsewhere else ())
+        if ui.handle_map_click(out):
+            st.rerun()
+    with right:
+        ui.detail_panel(ctx, selected[0] if selected else None)
+        ui.unlocated_panel(ctx, ctx.filtered, key="map_unlocated")
+
+
+ctx = ui.load_context()
+ctx.state = ui.sidebar(ctx)
+ui.apply_filters(ctx)
+st.session_state[Keys.CONTEXT] = ctx
+lang = ctx.lang
+
+pages = [
+    st.Page(map_page, title=i18n.t("page_map", lang), icon=":material/map:", default=True),
+    st.Page("pages/list.py", title=i18n.t("page_list", lang), icon=":material/table:", url_path="list"),
+    st.Page("pages/plan.py", title=i18n.t("page_plan", lang), icon=":material/article:", url_path="plan"),
+]
+st.session_state[Keys.MAP_PAGE] = pages[0]
+page = st.navigation(pages, position="sidebar")
+page.run()
+ui_state.write_url(ui_state.current())

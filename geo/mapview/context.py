@@ -1,0 +1,72 @@
+"""What the map shows around the items: the county/town outline and named place points,
+read from the gazetteer (``data/places.geojson``). Without a gazetteer the map still works.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import folium
+
+from geo.coords import convert_geometry
+
+OUTLINE_KINDS = ("county", "town")
+POINT_KINDS = ("town", "village")
+
+
+@dataclass
+class Places:
+    outlines: list[dict] = field(default_factory=list)   # features with Polygon/MultiPolygon geometry
+    points: dict[str, dict] = field(default_factory=dict)  # name or alias -> Point feature
+    towns: list[dict] = field(default_factory=list)      # town seat Point features
+    problem: str | None = None                           # why the gazetteer could not be read
+
+    def point_for(self, name: str | None) -> dict | None:
+        if not name:
+            return None
+        return self.points.get(name) or self.points.get(name.removesuffix("村")) or self.points.get(name + "村")
+
+
+def load_places(path: Path | None) -> Places:
+    """The gazetteer's outlines and points; a missing or unreadable file gives empty Places with a reason."""
+    if path is None or not Path(path).is_file():
+        return Places()
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        features = doc["features"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return Places(problem=f"{path}: {exc.__class__.__name__}: {exc}"[:300])
+    out = Places()
+    for f in features:
+        if not isinstance(f, dict):
+            continue
+        geom = f.get("geometry") or None
+        props = f.get("properties") or {}
+        if not geom or not isinstance(geom, dict):
+            continue
+        kind = props.get("kind")
+        if geom.get("type") in ("Polygon", "MultiPolygon") and kind in OUTLINE_KINDS:
+            out.outlines.append(f)
+        elif geom.get("type") == "Point" and kind in POINT_KINDS:
+            for name in [props.get("name"), *(props.get("aliases") or [])]:
+                if isinstance(name, str) and name and name not in out.points:
+                    out.points[name] = f
+            if kind == "town":
+                out.towns.append(f)
+    return out
+
+
+def outline_layer(places: Places, datum: str = "wgs84") -> folium.GeoJson | None:
+    """The county/town outline, no fill, in its own pane so it never hides or catches clicks for items."""
+    if not places.outlines:
+        return None
+    feats = [{"type": "Feature", "id": f"outline-{i}", "properties": {},
+              "geometry": convert_geometry(f["geometry"], "wgs84", datum)}
+             for i, f in enumerate(places.outlines)]
+    return folium.GeoJson(
+        {"type": "FeatureCollection", "features": feats}, name="outline", control=False,
+        style_function=lambda _f: {"color": "#555", "weight": 2, "fill": False, "dashArray": "6 4",
+                                   "interactive": False},
+        interactive=False, className="geo-outline", pane="geoContext",
+    )

@@ -71,7 +71,7 @@ def _balloon(props: dict) -> str:
             continue
         text = _number_text(v) if isinstance(v, (int, float)) else str(v)
         rows.append(f"<tr><th>{html.escape(COLUMN_LABELS[col])}</th><td>{html.escape(text)}</td></tr>")
-    return "<table>" + "".join(rows) + "</table>"
+    return f"<h3>{html.escape(str(props.get('name') or ''))}</h3><table>" + "".join(rows) + "</table>"
 
 
 def document(features: list[dict], datum: str = "wgs84", source: str | None = None,

@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("geo.importer.cli", "preview and import items from GeoJSON, CSV/XLSX, KML/KMZ, GPKG, Shapefile or a plan"),
     "report": ("geo.report.cli", "printable map and item table as PDF or PNG (A4/A3, offline)"),
     "user": ("geo.auth_cli", "editor accounts: hash a password for secrets.toml, list accounts"),
+    "render": ("geo.mapview.cli", "standalone offline HTML map of items"),
 }
 
 

@@ -18,7 +18,7 @@ CATEGORY_KEYWORDS: list[tuple[str, str]] = [
     ("rail", r"高铁|铁路|城际|轨道交通|地铁|轻轨|火车站"),
     ("bridge", r"桥梁|大桥|危桥|桥建设|桥改造|人行桥|便桥"),
     ("river", r"河道|河流|流域|堤防|海塘|水毁|清淤|治理河|溪|江堤|河段|水系|湿地|排涝|防洪|水利"),
-    ("road", r"公路|道路|路网|省道|国道|县道|高速|大道|人行道|硬化|停车场|停车位|隧道|连接线|路面|交通|路灯|示范路|农村路|绿道|街"),
+    ("road", r"公路|道路|路网|省道|国道|县道|高速|大道|人行道|硬化|停车场|停车位|隧道|连接线|路面|交通|路灯|示范路|农村路|绿道|街巷|背街"),
     ("forest", r"造林|森林|林地|绿化|林相|公益林|彩色健康林|珍贵树|苗木|国土绿化|防护林"),
     ("farmland", r"农田|粮食生产功能区|旱改水|还耕|耕地|垦造|标准农田|农业园|果园|茶园|茶叶|家庭农场|农场|种植|养殖|农业|农产品|豆面|大棚"),
     ("school", r"学校|幼儿园|小学|中学|教育|校区|分园|校舍|学前"),
@@ -43,6 +43,19 @@ PHYSICAL_CATEGORIES = frozenset({
     "road", "rail", "bridge", "water_supply", "sewage", "reservoir", "river", "farmland", "forest",
     "industrial_park", "telecom", "school", "health", "culture", "tourism", "village_renewal",
     "demolition", "land", "housing"})
+
+
+def keyword_category(clause: str, places=()) -> str | None:
+    """Category from the clause's own words (place names blanked), or None."""
+    masked = list(clause)
+    for p in places:
+        for i in range(p.start, min(p.end, len(masked))):
+            masked[i] = "□"
+    masked_text = "".join(masked)
+    for cat, rx in _CATEGORY_RES:
+        if rx.search(masked_text):
+            return cat
+    return None
 
 
 def categorise(clause: str, places=(), context: str = "") -> str:

@@ -157,11 +157,12 @@ def _make_item(clause: Clause, part: _Part, verb: str | None, context: str, own_
     quantity: Quantity | None = next((q for q in quantities if not q.is_money), None)
     money = next((q for q in quantities if q.is_money), None)
     category = classify.categorise(ptext, local)
-    if category == "other" and (quantity or local):
-        category = classify.categorise(ptext, local, context=_context_of(clause.text, part.start, context))
+    if category == "other" and quantity and _refers_back(ptext, context):
+        category = classify.categorise(ptext, local, context=context)
     real_places = [p for p in local if p.name not in own_names and p.kind != "town"]
 
-    if not _qualifies(ptext, category, real_places, quantity, money, verb):
+    if _ACHIEVEMENT.search(ptext) or not _qualifies(ptext, category, real_places, quantity, money, verb,
+                                                   keyword=classify.keyword_category(ptext, local)):
         return None
 
     segment = find_segment(ptext, local)
@@ -189,17 +190,29 @@ def _make_item(clause: Clause, part: _Part, verb: str | None, context: str, own_
     return props
 
 
-def _context_of(clause_text: str, part_start: int, previous_clause: str) -> str:
-    """What a piece refers back to: the clause before it in the same sentence."""
-    return clause_text[:part_start] + "|" + previous_clause
+_COMMON_BIGRAMS = {"建设", "完成", "推进", "改造", "工程", "项目", "工作", "实施", "提升", "加快", "发展", "全面", "开展"}
+
+
+def _refers_back(ptext: str, previous: str) -> bool:
+    """"完成7个村提标改造任务" after "推进农村饮用水达标提标工程": the piece repeats a word of the clause before."""
+    if not previous:
+        return False
+    grams = {ptext[i:i + 2] for i in range(len(ptext) - 1)} - _COMMON_BIGRAMS
+    return any(g in previous for g in grams if all("\u4e00" <= c <= "\u9fff" for c in g))
+
+
+# Recognitions and rankings are achievements, not works: "入选…名录", "被认定为…示范园区".
+_ACHIEVEMENT = re.compile(r"入选|荣获|获评|被评为|认定为|评为|获得.{0,8}(?:称号|荣誉|奖)|名录|位居|排名|列全|上榜|\d+强")
+_ECONOMIC = re.compile(r"收入|产值|增加值|营业|销售|税收|出口|消费|存款|贷款|融资|生产总值|利润|资金|补助|补贴|奖励|保险|救助")
+_PROJECT_NOUN = re.compile(r"建设|工程|项目|管网|改造|新建|修建|扩建|整治|治理|修复")
 
 
 def _qualifies(ptext: str, category: str, places: list[Place], quantity: Quantity | None,
-               money: Quantity | None, verb: str | None) -> bool:
+               money: Quantity | None, verb: str | None, keyword: str | None = None) -> bool:
     """Location-bound project, or a quantified physical target; never a mere policy clause."""
     if places:
-        # a named place with some work or thing attached (not only "提高东塍彩灯的影响力")
-        return category != "other" or verb is not None
+        # a named place with a work named in the clause, or governed by a plan verb
+        return keyword is not None or verb is not None
     if quantity is not None:
         if _NON_PHYSICAL_COUNTED.search(ptext[:quantity.start + 12]) and category in ("enterprise", "other"):
             return False
@@ -210,7 +223,8 @@ def _qualifies(ptext: str, category: str, places: list[Place], quantity: Quantit
         if quantity.unit in PHYSICAL_UNITS:
             return True
         return quantity.unit in ("个", "家", "处", "项", "户", "所", "座", "条", "间", "套", "台", "口", "宗", "片", "批")
-    if money is not None and category in classify.PHYSICAL_CATEGORIES and money.budget_wan:
+    if money is not None and category in classify.PHYSICAL_CATEGORIES and money.budget_wan \
+            and _PROJECT_NOUN.search(ptext) and not _ECONOMIC.search(ptext):
         return True
     return False
 

@@ -52,8 +52,8 @@ _add("town", "镇 乡 街道", 2, 4, False)
 _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, SUFFIXES), key=len, reverse=True)))
 
 # Industry words that follow a two-character brand: 龙威灯饰, 宝顺金属, 桐坑茶业.
-BRAND_INDUSTRIES = ("灯饰 金属 茶业 机械 电器 电子 实业 工艺 塑业 塑胶 食品 制药 药业 鞋业 服饰 纺织 化工 新材 汽配 五金 家具 "
-                    "建材 彩印 包装 橡胶 阀门 泵业 车业 玩具 礼品 工贸 针织 印染 铸造 模具 光电").split()
+BRAND_INDUSTRIES = ("灯饰 金属 茶业 机械 电器 实业 工艺 塑业 塑胶 制药 药业 鞋业 服饰 纺织 汽配 "
+                    "彩印 橡胶 阀门 泵业 车业 玩具 礼品 工贸 针织 印染 模具").split()
 _BRAND_RE = re.compile(rf"(?=(?P<b>[\u4e00-\u9fff]{{2}})(?P<i>{'|'.join(BRAND_INDUSTRIES)}))")
 
 # Left edges: a name never runs across these (longest first).
@@ -63,13 +63,20 @@ STOP_WORDS = sorted(set("""
 拓宽 扩建 新增 引进 加速 聚焦 依托 围绕 利用 形成 包括 涉及 位于 通过 以及 或者 还是 其中 并且 一批 一个 两个 多个 各个 全面 进一步
 高标准 高质量 全域 区域 配套 沿线 周边 附近 范围 以上 以下 左右 重点 主要 着力 大力 不断 深入 努力 年内 年底 今年 全年 明年 要
 的 和 与 及 至 到 在 对 将 把 为 向 从 等 或 、 原 由 于 是 有 即 并 同 跟 让 被 给 以 其 该 本 各 每 全 了 着 过 共 新 个 段
-完善 新一轮 一轮 规范 引导 鼓励 带动 构建 健全 建立 推广 传承 举办 落地 选优 激活 激发 补齐 助推 实施 提质 升级 壮大 做大 做优 做强 打通 贯通 连接 串联 对接
+完善 坚持 注重 面对 荣获 入选 认定 位居 新一轮 一轮 规范 引导 鼓励 带动 构建 健全 建立 推广 传承 举办 落地 选优 激活 激发 补齐 助推 实施 提质 升级 壮大 做大 做优 做强 打通 贯通 连接 串联 对接
 """.split()), key=len, reverse=True)
+
+from .classify import STATUS_VERBS  # noqa: E402  (verbs end a name on its left)
+
+_VERBS = frozenset(STATUS_VERBS) | frozenset(w for w in STOP_WORDS if len(w) >= 2)
+STOP_WORDS = sorted(set(STOP_WORDS) | set(STATUS_VERBS) | set("拓展 增加 成立 出台 提供 承办 主办 推广 融入 接轨 服务 保障 促进 带动".split()),
+                    key=len, reverse=True)
 
 # Generic words: a prefix made of (or containing) these names a kind or a level, not a place.
 LEVEL_WORDS = re.compile(r"省级|市级|县级|区级|镇级|乡级|村级|国家|国际|全国|全省|全市|全县|全区|全镇|示范|标准化|重点|试点|"
                          r"文明|小康|美丽|特色|精品|贫困|薄弱|先进|样板|达标|星级|善治|无违建|一批|若干|相关|各类|有关|一轮|农民|专业|龙头|"
-                         r"新型|主体|企业$|中小|学前|义务")
+                         r"新型|主体|企业$|中小|学前|义务|现代|乡镇|寄宿|垃圾|^级|A级|高端|山水|居家|规模|专门|普通|公办|民办|零碳|低碳|绿色|"
+                         r"制造业|产业$|民生|服务$|第[一二三四五六七八九十\d]+|核心|淘宝|以上|以下")
 GENERIC_PREFIXES = set("""
 农村 乡村 城乡 城市 城镇 乡镇 村庄 村级 小微 工业 产业 物流 科技 企业 创业 生态 旅游 农业 现代 智慧 数字 新型 传统 污水 道路 交通 公共
 中心 行政 自然 中心村 重点村 体育 卫生 民主法治 历史文化 集体经济 经济 山区 平原 海岛 沿海 城区 社区 小区 住宅 老旧 城中 城郊
@@ -80,22 +87,22 @@ GENERIC_PREFIXES = set("""
 _VILLAGE_NOT_SUFFIX = re.compile(r"村(?=[民庄落级委集干务规容貌两镇道路])")
 # A suffix char that is the start of a longer common word: 河道, 路网, 街道办 …
 _NOT_SUFFIX_AFTER = {
-    "河": "道流长岸湖堤", "江": "湖", "湖": "泊", "路": "网面灯段基口况径线", "街": "道", "港": "口", "溪": "流", "渠": "道",
+    "河": "道流长岸湖堤", "江": "湖", "湖": "泊", "路": "网面灯段基口况径线", "街": "道头区坊巷面景", "港": "口", "溪": "流", "渠": "道",
     "镇": "区村域级长容貌街政", "乡": "村镇贤愁土亲", "桥": "梁", "园": "区", "广场": "舞",
 }
-_NOT_SUFFIX_BEFORE = {"路": "道马公铁线思出之网门套", "江": "浙长", "河": "黄运", "镇": "城乡集", "乡": "城下", "村": "农乡渔山"}
+_NOT_SUFFIX_BEFORE = {"路": "道马公铁线思出之网门套电回销弯退后前", "江": "浙长", "河": "黄运", "湖": "河", "镇": "城乡集", "乡": "城下", "村": "农乡渔山强带兴富治因驻进入到包联帮空"}
 
 ROAD_CODE_RE = re.compile(r"(?<![A-Za-z0-9])(?:[GSXYgsxy]\d{2,4}(?:省道|国道|县道|乡道|线|高速)?|\d{2,4}(?:省道|国道|县道|乡道))")
 AREA_WORDS = re.compile(r"镇区|集镇区?|老街区|城区")
 SEGMENT_SUFFIXES = ("连接线", "快速路", "公路", "道路", "绿道", "路段", "河段", "线", "路", "段")
 _SEG_SPLIT = re.compile(r"至|到|—|－|–|-|~|～")
-_ENUM_RE = re.compile(r"(?P<list>(?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4}?)(?:等)?(?P<n>\d+|[两二三四五六七八九十]+)个?(?=[\u4e00-\u9fff])")
+_ENUM_RE = re.compile(r"(?P<list>(?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4}?)(?:等)?(?P<n>\d+|[两二三四五六七八九十]+)(?:个|处|座)(?:村|[\u4e00-\u9fff]{2})")
 
 
 def _is_generic(prefix: str, kind: str) -> bool:
     if not prefix or prefix in GENERIC_PREFIXES or LEVEL_WORDS.search(prefix):
         return True
-    if kind not in ("enterprise",) and re.search(r"农村|乡村|城乡|小微|高标准|党建|三年", prefix):
+    if kind not in ("enterprise",) and re.search(r"农村|乡村|城乡|小微|高标准|党建|三年|[的了着是]", prefix):
         return True
     if re.search(r"[\d０-９]", prefix) and kind not in ("road",):
         return True
@@ -103,6 +110,7 @@ def _is_generic(prefix: str, kind: str) -> bool:
 
 
 _WEAK_STOPS = set("新全各每该本个")
+_COUNT_LEAD = re.compile(r"(?:万|亿)?(?:平方米|平方公里|平方|公里|千米|米|亩|公顷|吨|个|座|处|条|所|家|项|户|间|栋|幢|套)(?:以上|多|余)?")
 
 
 def _prefix_start(clause: str, end: int, lo: int, hi: int, stop_at: list[tuple[int, int]]) -> tuple[int, str]:
@@ -141,6 +149,8 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             if suffix in _NOT_SUFFIX_AFTER and after and after in _NOT_SUFFIX_AFTER[suffix] \
                     and not (suffix == "街" and clause[s_end:s_end + 2] == "道路"):
                 continue
+            if suffix == "街道" and clause[s_end:s_end + 1] == "路":
+                continue
             if suffix == "村" and _VILLAGE_NOT_SUFFIX.match(clause, s_start):
                 continue
             if suffix in _NOT_SUFFIX_BEFORE and s_start > 0 and clause[s_start - 1] in _NOT_SUFFIX_BEFORE[suffix]:
@@ -151,8 +161,18 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             prefix = clause[start:s_start]
             if len(prefix) < lo or _is_generic(prefix, kind):
                 continue
-            if why in ("cap", "weak") and LEVEL_WORDS.search(clause[max(0, start - 10):start]):
+            if why == "cap":
+                continue  # no verb or separator where the name could begin: its left edge is unknown
+            if why == "weak" and LEVEL_WORDS.search(clause[max(0, start - 10):start]):
                 continue  # "台州市级彩灯产业创新服务综合体": the name runs back into a level word
+            lead = _COUNT_LEAD.match(clause, start)
+            if lead and lead.end() < s_start and start > 0 and (clause[start - 1].isdigit() or clause[start - 1] in "两二三四五六七八九十百千万几多余"):
+                start = lead.end()  # "7座垃圾中转站", "2.5万亩蔬菜基地": the classifier or unit belongs to the count
+                prefix = clause[start:s_start]
+                if len(prefix) < lo or _is_generic(prefix, kind):
+                    continue
+            if kind == "village" and len(prefix) == 1 and why != "stop":
+                continue  # "娄村" after a verb is a name; "单村水站" at a clause start is not
             if kind == "village" and re.search(r"\d个?$", clause[:start]):
                 continue  # "7个村": a count of villages
             cands.append(Place(clause[start:s_end], kind, start, s_end))
@@ -166,7 +186,8 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             or any(clause.endswith(w, 0, bs) for w in STOP_WORDS)
         if not boundary or b in GENERIC_PREFIXES or LEVEL_WORDS.search(b) or any(c in "的和等与及" for c in b):
             continue
-        if b in ("企业", "产业", "工业", "农业", "智能", "数字", "高端", "有色", "传统", "绿色", "先进", "优质", "贵重", "新兴"):
+        if b in _VERBS or b in ("企业", "产业", "工业", "农业", "智能", "数字", "高端", "有色", "传统", "绿色", "先进", "优质",
+                                "贵重", "新兴", "海洋", "生物", "石化", "装备", "现代", "特色", "重点", "医疗", "文化"):
             continue
         be = bs + len(b) + len(m.group("i"))
         cands.append(Place(clause[bs:be], "enterprise", bs, be))
@@ -180,21 +201,18 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
     # "中街、水岙等3个…", "隔溪、楼桥5个…": short names listed before a count are places of the same kind
     for m in _ENUM_RE.finditer(clause):
         parts = m.group("list").split("、")
-        width = len(parts[-1])
-        pos = m.start("list")
-        first = parts[0][-width:] if len(parts[0]) > width else parts[0]
-        tokens = [first] + parts[1:]
-        offs = []
-        p = m.start("list") + len(parts[0]) - len(first)
-        for i, tok in enumerate(tokens):
-            offs.append(p)
-            p += len(tok) + 1
-            if i == 0:
-                p = m.start("list") + len(parts[0]) + 1
-        if all(not _is_generic(t, "bare") and not any(t.startswith(w) for w in STOP_WORDS if len(w) > 1) for t in tokens):
-            for tok, o in zip(tokens, offs):
+        first_end = m.start("list") + len(parts[0])
+        first_start, why = _prefix_start(clause, first_end, 2, 4, [])
+        if why == "cap":
+            continue
+        tokens = [(clause[first_start:first_end], first_start)]
+        pos = first_end + 1
+        for tok in parts[1:]:
+            tokens.append((tok, pos))
+            pos += len(tok) + 1
+        if all(2 <= len(t) <= 4 and not _is_generic(t, "bare") and t not in _VERBS for t, _ in tokens):
+            for tok, o in tokens:
                 cands.append(Place(tok, "bare", o, o + len(tok)))
-        del pos
     # "原华联、三佳区块": a short name listed before a suffixed place shares its suffix
     for c in [c for c in cands if c.kind in ("park", "housing", "reservoir", "village", "river", "road", "facility")]:
         i = c.start - 1
@@ -203,13 +221,28 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             tok = clause[j:i]
             if why != "cap" and 2 <= len(tok) <= 4 and not _is_generic(tok, "bare") and not _SUFFIX_RE.search(tok):
                 cands.append(Place(tok, "bare", j, i))
+    cands = [c for c in cands if not _inside_slogan(clause, c)]
     return _resolve(cands, town_names)
 
 
+def _inside_slogan(clause: str, p: Place) -> bool:
+    """A name inside a quoted slogan ("“浙里城市、幸福家园”金名片") is a motto, not a place."""
+    open_at = clause.rfind("“", 0, p.start + 1)
+    if open_at == -1 or clause.rfind("”", 0, p.start) > open_at:
+        return False
+    close_at = clause.find("”", p.end)
+    if close_at == -1:
+        return False
+    inner = clause[open_at + 1:close_at]
+    return inner != p.name and bool(re.search(r"[、，,]", inner))
+
+
 def _suffix_variants(clause: str, start: int, end: int):
-    """The matched suffix and its shorter tails that are suffixes too (工业园区 → 园区), longest first."""
+    """The matched suffix, then its shorter heads that are suffixes too (街道 → 街 in "府前街道路"), longest first."""
     s = clause[start:end]
-    yield s
+    for n in range(len(s), 0, -1):
+        if s[:n] in SUFFIXES:
+            yield s[:n]
 
 
 def _trim_weak_prefix(clause: str, start: int, end: int) -> int:
@@ -235,11 +268,16 @@ def _resolve(cands: list[Place], town_names: tuple) -> list[Place]:
 
 
 def harvest_village_short_names(text: str) -> set[str]:
-    """Bare forms of the X村 names a document writes, so that a later bare "岭根" is recognised too."""
+    """Two-character forms of the X村 names a document writes ("岭根村" → "岭根"), so that a later bare
+    "岭根" is recognised too. Quoted titles ("空心村") are not village names."""
     out = set()
-    for p in find_places(text):
-        if p.kind == "village" and p.name.endswith("村") and len(p.name) >= 3:
-            out.add(p.name[:-1])
+    for line in text.split("\n"):
+        for p in find_places(line):
+            if p.kind == "village" and p.name.endswith("村") and len(p.name) == 3:
+                before, after = line[max(0, p.start - 1):p.start], line[p.end:p.end + 1]
+                if before in "“‘\"《「" and after in "”’\"》」":
+                    continue
+                out.add(p.name[:-1])
     return out
 
 
@@ -266,7 +304,7 @@ def find_segment(clause: str, places: list[Place]) -> dict | None:
         k = clause.find("段", p.end, p.end + 7)
         if k > p.end:
             at = clause[p.end:k]
-            if 1 <= len(at) <= 6 and all(is_cjk(c) for c in at) and not re.search(r"[路线河]$", at):
+            if 2 <= len(at) <= 6 and all(is_cjk(c) for c in at) and not re.search(r"[路线河]$", at):
                 return {"along": p.name, "from": None, "to": None, "at": at}
     return None
 

@@ -169,7 +169,7 @@ def plan_import(source, filename: str | None = None, options: ImportOptions | No
         preview = _plan_document(data, name, options)
     elif kind in READERS:
         table = READERS[kind](data, name, options.limits)
-        preview = _preview_table(table, name, kind, options, datum)
+        preview = _preview_table(table, name, kind, options, datum, store)
     else:
         raise ImportRefused(f"{name}: not a file type the import knows; use GeoJSON, CSV, XLSX, KML/KMZ, "
                             "GeoPackage, a zipped Shapefile, or a plan document (.txt .docx .pdf .html)")
@@ -178,7 +178,20 @@ def plan_import(source, filename: str | None = None, options: ImportOptions | No
     return preview
 
 
-def _preview_table(table: Table, name: str, kind: str, options: ImportOptions, datum: str | None) -> ImportPreview:
+def _stored_defaults(rec, mapping: dict[str, str], store) -> dict | None:
+    """The stored item a row refers to by id, as defaults: a sheet of ids and statuses needs no names."""
+    if store is None:
+        return None
+    id_cols = [c for c, t in mapping.items() if t == "id"]
+    fid = next((str(rec.values[c]).strip() for c in id_cols if rec.values.get(c) not in (None, "")), None)
+    existing = store.get(fid) if fid else None
+    if existing is None:
+        return None
+    return {k: v for k, v in existing["properties"].items() if k not in _BOOKKEEPING}
+
+
+def _preview_table(table: Table, name: str, kind: str, options: ImportOptions, datum: str | None,
+                   store=None) -> ImportPreview:
     mapping, ignored = auto_mapping(table.columns, options.mapping)
     preview = ImportPreview(name, kind, mapping=mapping, ignored_columns=ignored, warnings=list(table.warnings))
     if not any(t == "name" for t in mapping.values()) and table.records:
@@ -191,8 +204,9 @@ def _preview_table(table: Table, name: str, kind: str, options: ImportOptions, d
     address_only = 0
     for rec in table.records:
         try:
+            stored = _stored_defaults(rec, mapping, store)
             feature, version, used_datum, provided = build_feature(
-                rec, mapping, datum=datum, doc_datum=table.datum, defaults=defaults,
+                rec, mapping, datum=datum, doc_datum=table.datum, defaults={**defaults, **(stored or {})},
                 provider=f"file:{name}", user=options.user)
         except RowError as exc:
             preview.rows_bad.append((rec.row, str(exc)))

@@ -143,7 +143,7 @@ def find_quantities(clause: str) -> list[Quantity]:
                 continue  # a bare Chinese numeral is a word (一批, 三农, 十四五), never a missing-unit count
             if m.group("unit") in ("方", "片", "批", "支", "口", "只", "根", "块", "名", "人", "位", "段", "条") and len(num) == 1 and num in "一":
                 continue  # 一方, 一片, 一批 …: idioms, not counts
-            if num in ("百", "千", "万", "亿") or (len(num) == 1 and clause[m.end():m.end() + 1] in "百千万"):
+            if num in ("百", "千", "万", "亿") or (len(num) == 1 and clause[m.end():m.end() + 1] and clause[m.end()] in "百千万"):
                 continue  # 千方百计, 万家灯火: idioms
         try:
             value = parse_number(num + (m.group("big") or ""))

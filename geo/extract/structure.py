@@ -142,11 +142,12 @@ def _heading_at(text: str, s: int, e: int) -> tuple[int, int]:
                 return s + m.end() + g.end("h"), level
             comma = re.search(r"[,，]", rest)
             return s + m.end() + (comma.start() if comma and comma.start() <= 30 else min(len(rest), 30)), level
-    if len(line) <= 30 and not _SENTENCE_END.search(line.rstrip("。")) and not re.search(r"[,，]", line) \
+    if len(line) <= 30 and not _SENTENCE_END.search(line) and not re.search(r"[,，]", line) \
             and not re.search(r"\d", line):
         return e, 5  # a short unpunctuated line on its own
     first = _SENTENCE_END.search(line)
-    if first and first.start() <= 16 and not re.search(r"[,，、\d]", line[:first.start()]) and line[first.start()] == "。":
+    if first and first.start() <= 16 and not re.search(r"[,，、\d]", line[:first.start()]) and line[first.start()] == "。" \
+            and len(line[first.end():].strip()) > 0:
         return s + first.start(), 5  # "塑造城镇美丽形象。打好…"
     g = _GLUED_HEADING.match(line)
     if g and not re.search(r"[,，、\d]", g.group("h")):

@@ -87,10 +87,10 @@ GENERIC_PREFIXES = set("""
 _VILLAGE_NOT_SUFFIX = re.compile(r"村(?=[民庄落级委集干务规容貌两镇道路])")
 # A suffix char that is the start of a longer common word: 河道, 路网, 街道办 …
 _NOT_SUFFIX_AFTER = {
-    "河": "道流长岸湖堤", "江": "湖", "湖": "泊", "路": "网面灯段基口况径线", "街": "道头区坊巷面景", "港": "口", "溪": "流", "渠": "道",
+    "河": "道流长岸湖堤北南", "江": "湖西苏南北", "湖": "泊北南", "路": "网面灯段基口况径线", "街": "道头区坊巷面景", "港": "口", "溪": "流", "渠": "道",
     "镇": "区村域级长容貌街政", "乡": "村镇贤愁土亲", "桥": "梁", "园": "区", "广场": "舞",
 }
-_NOT_SUFFIX_BEFORE = {"路": "道马公铁线思出之网门套电回销弯退后前", "江": "浙长", "河": "黄运", "湖": "河", "镇": "城乡集", "乡": "城下", "村": "农乡渔山强带兴富治因驻进入到包联帮空"}
+_NOT_SUFFIX_BEFORE = {"路": "道马公铁线思出之网门套电回销弯退后前", "江": "浙长", "河": "黄运", "湖": "河", "镇": "城乡集", "乡": "城下", "村": "农乡渔山强带兴富治因驻进入到包联帮空通"}
 
 ROAD_CODE_RE = re.compile(r"(?<![A-Za-z0-9])(?:[GSXYgsxy]\d{2,4}(?:省道|国道|县道|乡道|线|高速)?|\d{2,4}(?:省道|国道|县道|乡道))")
 AREA_WORDS = re.compile(r"镇区|集镇区?|老街区|城区")
@@ -219,7 +219,8 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
         if i > 0 and clause[i] in "、和与及":
             j, why = _prefix_start(clause, i, 2, 4, [])
             tok = clause[j:i]
-            if why != "cap" and 2 <= len(tok) <= 4 and not _is_generic(tok, "bare") and not _SUFFIX_RE.search(tok):
+            if why == "stop" and 2 <= len(tok) <= 4 and not _is_generic(tok, "bare") and not _SUFFIX_RE.search(tok) \
+                    and not _COUNT_LEAD.fullmatch(tok):
                 cands.append(Place(tok, "bare", j, i))
     cands = [c for c in cands if not _inside_slogan(clause, c)]
     return _resolve(cands, town_names)

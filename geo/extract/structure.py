@@ -159,10 +159,10 @@ def _is_retrospective(stack: list[Heading], is_report: bool) -> bool:
     if not is_report:
         return False
     for h in stack:
-        if _FORWARD.search(h.text):
-            return False
         if _RETRO.search(h.text):
             return True
+        if _FORWARD.search(h.text):
+            return False
     return False
 
 

@@ -124,8 +124,10 @@ def find_verb(clause: str) -> tuple[str | None, int, int]:
 def status_of(verb: str | None, clause: str, *, retrospective: bool) -> str:
     """Initial status: 争取/谋划 → proposed, 新建/启动/完成 → planned, 加快/推进 → in_progress,
     建成/投产 → completed only where the document reports work done (a report's review part, or 已…)."""
-    if _PAST.search(clause) or (retrospective and verb and (_any_in(verb, COMPLETION_VERBS) or "完成" in verb)):
+    if _PAST.search(clause):
         return "completed"
+    if retrospective:  # a report's review of the past year: done, unless it says the work goes on
+        return "in_progress" if re.search(r"正在|在建|推进中|续建|有序推进|加快|稳步推进", clause) else "completed"
     if verb:
         words = [m.group() for m in _VERB_RE.finditer(verb)]
         for w in words:

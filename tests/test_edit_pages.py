@@ -1,0 +1,145 @@
+"""AppTest: sign-in, read-only viewers, status update, conflict, 待定位 placement + undo, field page ordering."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.auth import THROTTLE
+from geo.store import open_store
+from geo.ui_state import Keys
+from tests import edit_data
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    d = edit_data.build(tmp_path / "data")
+    monkeypatch.setenv("GEO_DATA_DIR", str(d))
+    monkeypatch.setenv("GEO_AUTH_USERS", edit_data.accounts_env())
+    monkeypatch.delenv("GEO_STORE_URL", raising=False)
+    THROTTLE._state.clear()
+    return d
+
+
+def _run(query=None, page=None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in (query or {}).items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _sign_in(at: AppTest, name="anna", password=None) -> AppTest:
+    at.sidebar.text_input(key="auth_name").input(name)
+    at.sidebar.text_input(key="auth_password").input(password or edit_data.EDITORS[name])
+    next(b for b in at.sidebar.button if "登录" in b.label).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _texts(at) -> str:
+    return " ".join([m.value for m in at.markdown] + [m.value for m in at.info] + [m.value for m in at.error]
+                    + [m.value for m in at.warning] + [m.value for m in at.success] + [c.value for c in at.caption])
+
+
+def test_viewer_sees_read_only_detail(data_dir):
+    at = _run({"item": "five-g"})
+    assert "只读" in _texts(at)
+    assert not [s for s in at.selectbox if s.key == "status_sel_five-g"]
+
+
+def test_wrong_password_refused(data_dir):
+    at = _sign_in(_run(), "anna", "nope-nope")
+    assert "用户名或密码不正确" in _texts(at)
+    assert Keys.AUTH_USER not in at.session_state
+
+
+def test_editor_updates_status_and_history_records_it(data_dir):
+    at = _sign_in(_run({"item": "five-g"}))
+    assert "已登录：anna" in _texts(at)
+    at.selectbox(key="status_sel_five-g").set_value("in_progress")
+    next(b for b in at.button if b.label == "保存状态").click().run()
+    assert not at.exception
+    item = open_store(data_dir).get("five-g")
+    assert item["properties"]["status"] == "in_progress"
+    assert [(e.user, e.new) for e in open_store(data_dir).history("five-g") if e.field == "status" and e.action == "update"] == \
+        [("anna", "in_progress")]
+
+
+def test_progress_against_target(data_dir):
+    at = _sign_in(_run({"item": "five-g"}))
+    at.number_input(key="progress_in_five-g").set_value(23)
+    next(b for b in at.button if b.label == "保存进度").click().run()
+    assert open_store(data_dir).get("five-g")["properties"]["progress"]["done"] == 23
+    assert "已完成 23/60个" in _texts(at)
+
+
+def test_concurrent_edit_shows_conflict_and_keeps_both(data_dir):
+    at = _sign_in(_run({"item": "five-g"}))  # anna opens version 1
+    store = open_store(data_dir)
+    other = store.get("five-g")
+    other["properties"]["status"] = "completed"
+    store.save_item(other, expected_version=1, user="li")  # li saves in between
+    at.selectbox(key="status_sel_five-g").set_value("suspended")
+    next(b for b in at.button if b.label == "保存状态").click().run()
+    assert "保存冲突" in _texts(at) and "li" in _texts(at)
+    assert open_store(data_dir).get("five-g")["properties"]["status"] == "completed"  # not overwritten
+    next(b for b in at.button if b.label == "在最新版本上应用我的修改").click().run()
+    hist = [(e.user, e.new) for e in open_store(data_dir).history("five-g") if e.field == "status" and e.action == "update"]
+    assert hist == [("li", "completed"), ("anna", "suspended")]
+
+
+def test_viewer_status_update_on_field_page_is_refused(data_dir):
+    at = _run(page="pages/field.py")
+    at.text_input(key="field_coords").input(f"{edit_data.X0}, {edit_data.Y0}").run()
+    at.selectbox(key="field_status_near-a").set_value("completed")
+    at.button(key="field_save_near-a").click().run()
+    assert "只读模式" in _texts(at)
+    assert open_store(data_dir).get("near-a")["properties"]["status"] == "planned"
+
+
+def test_field_page_orders_by_distance(data_dir):
+    at = _run(page="pages/field.py")
+    at.text_input(key="field_coords").input(f"{edit_data.Y0}, {edit_data.X0}").run()  # lat first: detected
+    import re
+    rows = [m.value.replace("\\", "") for m in at.markdown if re.match(r"\*\*\d+\. ", m.value)]
+    names = [re.match(r"\*\*\d+\. (.+?)\*\*", r).group(1) for r in rows]
+    assert names[:4] == ["近处学校", "中距离桥梁", "5G基站", "远处道路"]
+    assert "300 m" in rows[0] and "1.2 km" in rows[1]
+
+
+def test_queue_lists_most_referenced_first_and_paste_places_it(data_dir):
+    at = _sign_in(_run())
+    at.switch_page("pages/locate.py").run()
+    box = at.selectbox(key=Keys.LOCATE_PLACE)
+    assert "甲村" in box.format_func(box.value) and "2" in box.format_func(box.value)
+    lon, lat = edit_data.offset(100, 100)
+    at.text_input(key="locate_paste").input(f"{lon}, {lat}")
+    at.button(key="locate_paste_use").click().run()
+    at.button(key="confirm_place").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    store = open_store(data_dir)
+    for item_id in ("w-1", "w-2"):
+        p = store.get(item_id)
+        assert p["geometry"]["coordinates"] == [pytest.approx(lon), pytest.approx(lat)]
+        assert p["properties"]["precision"] == "village" and p["properties"]["updated_by"] == "anna"
+    assert "已定位 甲村" in _texts(at)
+    # undo
+    undo = [b for b in at.button if b.key and b.key.startswith("undo_")]
+    assert len(undo) == 1
+    undo[0].click().run()
+    assert open_store(data_dir).get("w-1")["geometry"] is None
+    assert "已撤销" in _texts(at)
+
+
+def test_viewer_cannot_place(data_dir):
+    at = _run(page="pages/locate.py")
+    assert "只读" in _texts(at)
+    assert not [b for b in at.button if b.key == "confirm_place"]

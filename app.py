@@ -4,7 +4,7 @@ Thin: all logic lives in geo/ (geo.ui for the shared Streamlit pieces, geo.mapvi
 """
 import streamlit as st
 
-from geo import i18n, ui, ui_state
+from geo import i18n, ui, ui_edit, ui_state
 from geo.ui_state import Keys
 
 st.set_page_config(page_title="规划项目一张图", page_icon=":material/map:", layout="wide", initial_sidebar_state="auto")
@@ -31,6 +31,7 @@ def map_page() -> None:
 
 ctx = ui.load_context()
 ctx.state = ui.sidebar(ctx)
+ui_edit.sign_in_box(ctx.lang)
 ui.apply_filters(ctx)
 st.session_state[Keys.CONTEXT] = ctx
 lang = ctx.lang
@@ -39,6 +40,8 @@ pages = [
     st.Page(map_page, title=i18n.t("page_map", lang), icon=":material/map:", default=True),
     st.Page("pages/list.py", title=i18n.t("page_list", lang), icon=":material/table:", url_path="list"),
     st.Page("pages/plan.py", title=i18n.t("page_plan", lang), icon=":material/article:", url_path="plan"),
+    st.Page("pages/locate.py", title=i18n.t("page_locate", lang), icon=":material/pin_drop:", url_path="locate"),
+    st.Page("pages/field.py", title=i18n.t("page_field", lang), icon=":material/explore:", url_path="field"),
 ]
 st.session_state[Keys.MAP_PAGE] = pages[0]
 page = st.navigation(pages, position="sidebar")

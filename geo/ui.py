@@ -263,6 +263,8 @@ def detail_panel(ctx: Context, item_id: str | None) -> None:
     if p.get("text"):
         st.markdown(f"**{i18n.t('source_text', lang)}**")
         st.text(p["text"])  # plain text: never interpreted as markdown or HTML
+    from geo import ui_edit  # editing (editors) / read-only notice (viewers)
+    ui_edit.edit_panel(ctx, feature)
     st.markdown(f"**{i18n.t('history', lang)}**")
     history = []
     if ctx.store is not None:

@@ -39,6 +39,19 @@ class Keys:
     MAP = "map"
     MAP_PAGE = "map_page"                # the st.Page of the map, for links from other pages
     LIST_MAP = "list_map"
+    # editing, locating and the field page (geo.ui_edit)
+    AUTH_USER = "auth_user"              # geo.auth.User after sign-in; absent = viewer
+    EDIT_BASE = "edit_base"              # {item_id: version the editor opened}: the version a save expects
+    PENDING_EDIT = "pending_edit"        # {item_id, kind, value}: a change refused by a conflict, to re-apply
+    EDIT_FLASH = "edit_flash"            # message shown once after a save / undo
+    LOCATE_PLACE = "locate_place"        # place id chosen on the 待定位 page
+    LOCATE_PROPOSAL = "locate_proposal"  # {place_id, geometry, how, datum, accuracy_m} awaiting confirmation
+    LOCATE_SEEN = "locate_seen"          # last map click/drawing payload already turned into a proposal
+    LOCATE_MAP = "locate_map"
+    ITEM_DRAW_MAP = "item_draw_map"
+    GPS_REQUEST = "gps_request"          # counter: a new value asks the browser for a new fix
+    GPS_FIX = "gps_fix"                  # {lon, lat, accuracy_m, ts} from the browser
+    SUGGESTION = "geocode_suggestion"    # an online geocoder answer shown for acceptance
 
 
 # Query-string names (short, stable: they end up in shared links).

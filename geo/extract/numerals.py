@@ -27,7 +27,9 @@ def parse_chinese_integer(s: str) -> int:
         return int("".join(str(CN_DIGITS[c]) for c in s))
     total, section, digit = 0, 0, None
     for c in s:
-        if c in CN_DIGITS:
+        if c in "零〇○":
+            digit = None  # a place holder ("一万零十"), never a multiplier of the next unit
+        elif c in CN_DIGITS:
             digit = CN_DIGITS[c]
         elif c in CN_SMALL_UNITS:
             section += (1 if digit is None else digit) * CN_SMALL_UNITS[c]

@@ -206,10 +206,10 @@ def _north_arrow(ax, font) -> None:
 
 
 def _map_page(features: list[dict], *, title: str, paper: str, font: str, polygons, seats, footer: str):
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    fig = plt.figure(figsize=PAPERS[paper])
+    fig = Figure(figsize=PAPERS[paper])
     fig.text(0.5, 0.955, title, ha="center", va="center", fontsize=20 if paper == "A4" else 26,
              fontfamily=font, fontweight="bold")
     ax = fig.add_axes([0.04, 0.08, 0.70, 0.82])
@@ -286,7 +286,7 @@ def _map_page(features: list[dict], *, title: str, paper: str, font: str, polygo
 
 
 def _table_pages(features: list[dict], *, title: str, paper: str, font: str, footer: str):
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
 
     rows = table_rows(features, paper)
     width_in, height_in = PAPERS[paper]
@@ -294,7 +294,7 @@ def _table_pages(features: list[dict], *, title: str, paper: str, font: str, foo
     pages = []
     chunks = [rows[i:i + per_page] for i in range(0, len(rows), per_page)] or [[]]
     for page_no, chunk in enumerate(chunks, start=1):
-        fig = plt.figure(figsize=PAPERS[paper])
+        fig = Figure(figsize=PAPERS[paper])
         fig.text(0.5, 0.955, f"{title} · 项目清单 ({page_no}/{len(chunks)})", ha="center", va="center",
                  fontsize=16, fontfamily=font, fontweight="bold")
         height = ROW_HEIGHT_IN * (len(chunk) + 1) / height_in
@@ -329,9 +329,6 @@ def build_figures(features: list[dict], *, title: str | None = None, paper: str 
                   source: str | None = None, filter_text: str | None = None, places_path: Path | None = None,
                   date: _dt.date | None = None):
     """The report's pages as matplotlib figures (map first, then the table)."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
     paper = (paper or "A4").upper()
     if paper not in PAPERS:
         raise ReportError(f"paper {paper!r} is not known; use A4 or A3")
@@ -354,30 +351,23 @@ def build_figures(features: list[dict], *, title: str | None = None, paper: str 
 
 
 def _save(figures, fmt: str, target, dpi: int) -> None:
-    import matplotlib.pyplot as plt
+    # Figure objects, not pyplot: no global figure registry, safe in Streamlit's threads.
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
 
-    try:
-        if fmt == "pdf":
-            from matplotlib.backends.backend_pdf import PdfPages
-
-            with plt.rc_context({"pdf.fonttype": 42}):  # embed the real font (TrueType/CID), not Type 3 outlines
-                with PdfPages(target, metadata={"Title": "规划项目一张图", "Creator": "geo report"}) as pdf:
-                    for fig in figures:
-                        pdf.savefig(fig)
-        else:
-            figures[0].savefig(target, format="png", dpi=dpi)
-    finally:
-        if fmt == "pdf":
-            for fig in figures:
-                plt.close(fig)
+    if fmt == "pdf":
+        with matplotlib.rc_context({"pdf.fonttype": 42}):  # embed the real font (CID), not Type 3 outlines
+            with PdfPages(target, metadata={"Title": "规划项目一张图", "Creator": "geo report"}) as pdf:
+                for fig in figures:
+                    pdf.savefig(fig)
+    else:
+        figures[0].savefig(target, format="png", dpi=dpi)
 
 
 def render_report(features: list[dict], out_path: str | Path, *, title: str | None = None, paper: str = "A4",
                   source: str | None = None, filter_text: str | None = None, places_path: Path | None = None,
                   dpi: int = 150, date: _dt.date | None = None) -> list[Path]:
     """Write the report to ``out_path`` (.pdf or .png); returns every file written."""
-    import matplotlib.pyplot as plt
-
     out_path = Path(out_path)
     fmt = out_path.suffix.lower().lstrip(".")
     if fmt not in ("pdf", "png"):
@@ -390,30 +380,20 @@ def render_report(features: list[dict], out_path: str | Path, *, title: str | No
         _save(figures, "pdf", out_path, dpi)
         return [out_path]
     written = []
-    try:
-        for i, fig in enumerate(figures, start=1):
-            target = out_path if i == 1 else out_path.with_name(f"{out_path.stem}-{i}{out_path.suffix}")
-            fig.savefig(target, format="png", dpi=dpi)
-            written.append(target)
-    finally:
-        for fig in figures:
-            plt.close(fig)
+    for i, fig in enumerate(figures, start=1):
+        target = out_path if i == 1 else out_path.with_name(f"{out_path.stem}-{i}{out_path.suffix}")
+        fig.savefig(target, format="png", dpi=dpi)
+        written.append(target)
     return written
 
 
 def render_report_bytes(features: list[dict], fmt: str = "pdf", **kwargs) -> bytes:
     """The report as bytes for a download button: the whole PDF, or the map page as PNG."""
-    import matplotlib.pyplot as plt
-
     fmt = fmt.lower()
     if fmt not in ("pdf", "png"):
         raise ReportError(f"format {fmt!r}: use pdf or png")
     dpi = kwargs.pop("dpi", 150)
     figures = build_figures(features, **kwargs)
     buf = io.BytesIO()
-    try:
-        _save(figures, fmt, buf, dpi)
-    finally:
-        for fig in figures:
-            plt.close(fig)
+    _save(figures, fmt, buf, dpi)
     return buf.getvalue()

@@ -6,9 +6,23 @@ implementation and the one the GeoJSON file store uses.
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import dataclass
 from typing import Iterable, Iterator
 
-from geo.store.base import ItemFilter
+
+@dataclass(frozen=True)
+class ItemFilter:
+    """What a person filtered the map or list to; empty means no restriction."""
+
+    areas: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    plans: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    precisions: tuple[str, ...] = ()
+    text: str = ""
+    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
+    include_dropped: bool = False
 
 
 def geometry_bounds(geometry: dict | None) -> tuple[float, float, float, float] | None:

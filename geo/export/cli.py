@@ -11,7 +11,7 @@ from pathlib import Path
 from geo.cli import CliError
 from geo.contract import CATEGORY_LABELS, STATUS_LABELS
 from geo.export import FORMATS, ExportError, export_items
-from geo.store import ItemFilter  # before geo.query: the store package must initialise first
+from geo.store import ItemFilter
 from geo.query import filter_items
 from geo.validate import has_errors, validate_path
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
 from geo.contract import HUMAN_GEOMETRY_SOURCES, HUMAN_OWNED_FIELDS
+from geo.query import ItemFilter  # noqa: F401  (defined with the filtering it describes)
 
 
 class StoreError(Exception):
@@ -61,21 +62,6 @@ class AuditEntry:
             "ts": self.ts, "user": self.user, "item": self.item, "action": self.action,
             "field": self.field, "old": self.old, "new": self.new, "version": self.version,
         }
-
-
-@dataclass(frozen=True)
-class ItemFilter:
-    """What a person filtered the map or list to; empty means no restriction."""
-
-    areas: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ()
-    categories: tuple[str, ...] = ()
-    plans: tuple[str, ...] = ()
-    years: tuple[int, ...] = ()
-    precisions: tuple[str, ...] = ()
-    text: str = ""
-    bbox: tuple[float, float, float, float] | None = None  # west, south, east, north
-    include_dropped: bool = False
 
 
 @dataclass

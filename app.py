@@ -4,7 +4,7 @@ Thin: all logic lives in geo/ (geo.ui for the shared Streamlit pieces, geo.mapvi
 """
 import streamlit as st
 
-from geo import i18n, ui, ui_edit, ui_state
+from geo import i18n, i18n_meeting, ui, ui_edit, ui_projector, ui_state
 from geo.ui_state import Keys
 
 st.set_page_config(page_title="规划项目一张图", page_icon=":material/map:", layout="wide", initial_sidebar_state="auto")
@@ -42,8 +42,14 @@ pages = [
     st.Page("pages/plan.py", title=i18n.t("page_plan", lang), icon=":material/article:", url_path="plan"),
     st.Page("pages/locate.py", title=i18n.t("page_locate", lang), icon=":material/pin_drop:", url_path="locate"),
     st.Page("pages/field.py", title=i18n.t("page_field", lang), icon=":material/explore:", url_path="field"),
+    st.Page("pages/projector.py", title=i18n_meeting.t("page_projector", lang), icon=":material/co_present:",
+            url_path="projector"),
+    st.Page("pages/exchange.py", title=i18n_meeting.t("page_exchange", lang), icon=":material/swap_vert:",
+            url_path="exchange"),
 ]
 st.session_state[Keys.MAP_PAGE] = pages[0]
 page = st.navigation(pages, position="sidebar")
+if page is pages[0] and ui_projector.flag_requested():  # ?projector=1 on the map page: meeting-room view
+    st.switch_page(next(p for p in pages if p.url_path == "projector"))
 page.run()
 ui_state.write_url(ui_state.current())

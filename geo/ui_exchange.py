@@ -1,0 +1,350 @@
+"""Streamlit pieces of the 导入导出 page (UI helpers; the logic is geo.export, geo.importer, geo.report,
+geo.mapview.standalone).
+
+Exports follow the current filter (the same URL state as the map and the list). Imports are for
+signed-in editors only: upload → preview (bad rows with row number and reason, column mapping for
+CSV/XLSX, datum) → nothing is written until 确认导入 → apply_import → summary with conflicts.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import streamlit as st
+
+from geo import config, i18n, ui_edit
+from geo.contract import CATEGORIES, STATUSES
+from geo.export import FORMATS, ExportError, export_bytes
+from geo.i18n_meeting import t
+from geo.importer import ImportOptions, ImportRefused, apply_import, plan_import
+from geo.importer.limits import DEFAULT_LIMITS
+from geo.importer.mapping import TARGETS
+from geo.mapview.basemaps import available as available_basemaps
+from geo.projector import meeting_title
+
+DATUMS = ("wgs84", "gcj02", "bd09")
+IMPORT_TYPES = ["geojson", "json", "csv", "xlsx", "kml", "kmz", "gpkg", "zip", "txt", "docx", "pdf", "html", "htm"]
+UNUSED = "\0unused"
+
+# session-state keys of this page
+K_DATUM = "ex_datum"
+K_NAME = "ex_name"
+K_HTML = "ex_html"                 # (signature, bytes, file name)
+K_HTML_BASEMAP = "ex_html_basemap"
+K_REPORT = "ex_report"             # (signature, bytes, file name, mime)
+K_PAPER = "ex_paper"
+K_REPORT_FMT = "ex_report_fmt"
+K_TITLE = "ex_title"
+K_UPLOAD_N = "ex_upload_n"         # bumping it gives a fresh (empty) uploader
+K_UPLOAD_SIG = "ex_upload_sig"
+K_MAPPING = "ex_mapping"           # {column: target} chosen in the mapping step
+K_IMPORT_DATUM = "ex_import_datum"
+K_IMPORT_STATUS = "ex_import_status"
+K_IMPORT_CATEGORY = "ex_import_category"
+K_FLASH = "ex_flash"               # (kind, message, conflicts) shown once after confirm/cancel
+
+
+def digest(features: list[dict]) -> str:
+    """Identifies a filtered list (ids and versions and content), for caching and stale-output checks."""
+    text = json.dumps(features, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def safe_basename(text: str) -> str:
+    out = "".join(ch for ch in str(text) if ch not in '/\\:*?"<>|\0' and not ch.isspace()).strip(".")
+    return out[:80] or "projects"
+
+
+def filter_text(state, lang: str = "zh") -> str:
+    """The current filter in words (for the report's footer)."""
+    parts = []
+    if state.area_kinds:
+        names = {"village": i18n.t("area_village", lang), "seat": i18n.t("area_seat", lang),
+                 "whole": i18n.t("area_whole", lang)}
+        parts.append("、".join(names.get(a, a) for a in state.area_kinds))
+    if state.villages:
+        parts.append("、".join(state.villages))
+    if state.statuses:
+        parts.append("、".join(i18n.status_label(s, lang) for s in state.statuses))
+    if state.categories:
+        parts.append("、".join(i18n.category_label(c, lang) for c in state.categories))
+    if state.plans:
+        parts.append("、".join(state.plans))
+    if state.years:
+        parts.append("、".join(str(y) for y in state.years))
+    if state.text.strip():
+        parts.append(f"“{state.text.strip()}”")
+    return "；".join(parts)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _export_cached(key: str, fmt: str, datum: str, basename: str, source: str, _features: list[dict]):
+    return export_bytes(_features, fmt, datum=datum, source=source, basename=basename)
+
+
+def _source(ctx) -> str:
+    plans = sorted({(f.get("properties") or {}).get("plan") for f in ctx.features} - {None})
+    return "、".join(plans) or str(config.data_dir())
+
+
+# ---- export ----------------------------------------------------------------------
+def export_section(ctx) -> None:
+    lang = ctx.lang
+    ss = st.session_state
+    features = ctx.filtered
+    st.subheader(t("export_title", lang))
+    st.caption(t("export_items", lang, n=len(features), total=len(ctx.features)))
+    ss.setdefault(K_NAME, safe_basename(meeting_title(ctx.features, lang)))
+    c1, c2 = st.columns(2)
+    datum = c1.selectbox(t("export_datum", lang), DATUMS, key=K_DATUM,
+                         format_func=lambda d: i18n.t("datum_" + d, lang))
+    basename = safe_basename(c2.text_input(t("export_name", lang), key=K_NAME))
+    key = digest(features)
+    source = _source(ctx)
+    cols = st.columns(4)
+    for n, spec in enumerate(FORMATS.values()):
+        use = datum if datum in spec.datums else spec.datums[0]
+        col = cols[n % 4]
+        try:
+            data, filename, mime = _export_cached(key, spec.name, use, basename, source, features)
+        except ExportError as exc:
+            col.warning(t("export_failed", lang, fmt=spec.label, msg=exc))
+            continue
+        except Exception as exc:  # noqa: BLE001  (a failing writer must not take the page down)
+            col.warning(t("export_failed", lang, fmt=spec.label, msg=f"{type(exc).__name__}: {exc}"))
+            continue
+        col.download_button(f"{spec.label} · {max(1, len(data) // 1024)} KB", data, file_name=filename, mime=mime,
+                            key=f"ex_dl_{spec.name}", width="stretch", on_click="ignore",
+                            icon=":material/download:")
+        col.caption(i18n.t("datum_" + use, lang) if len(spec.datums) > 1 else t("export_fixed", lang))
+
+
+def html_section(ctx) -> None:
+    from geo.mapview.standalone import render_html
+    from geo.mapview.offline import MissingAsset
+
+    lang = ctx.lang
+    ss = st.session_state
+    st.subheader(t("html_title", lang))
+    st.caption(t("html_help", lang))
+    basemaps = available_basemaps()
+    if ss.get(K_HTML_BASEMAP) not in basemaps:
+        ss[K_HTML_BASEMAP] = "osm"
+    c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
+    basemap = c1.selectbox(i18n.t("basemap", lang), list(basemaps), key=K_HTML_BASEMAP,
+                           format_func=lambda k: i18n.t(basemaps[k].label_key, lang))
+    signature = (digest(ctx.filtered), basemap, lang, ss.get(K_NAME))
+    if c2.button(t("html_make", lang), key="ex_html_make", width="stretch"):
+        try:
+            html = render_html(ctx.filtered, basemap=basemap, places=ctx.places, lang=lang,
+                               all_features=ctx.features, title=meeting_title(ctx.features, lang))
+        except MissingAsset as exc:
+            st.error(str(exc))
+        else:
+            name = safe_basename(ss.get(K_NAME) or "projects") + ".html"
+            ss[K_HTML] = (signature, html.encode("utf-8"), name)
+    made = ss.get(K_HTML)
+    if made and made[0] == signature:
+        st.download_button(t("html_download", lang, name=made[2], kb=max(1, len(made[1]) // 1024)), made[1],
+                           file_name=made[2], mime="text/html", key="ex_html_dl", on_click="ignore",
+                           icon=":material/download:")
+
+
+def report_section(ctx) -> None:
+    from geo.report import ReportError, render_report_bytes
+
+    lang = ctx.lang
+    ss = st.session_state
+    st.subheader(t("report_title", lang))
+    ss.setdefault(K_TITLE, meeting_title(ctx.features, lang))
+    c1, c2, c3, c4 = st.columns([3, 1, 1, 1.4], vertical_alignment="bottom")
+    title = c1.text_input(t("report_heading", lang), key=K_TITLE, max_chars=80)
+    paper = c2.selectbox(t("report_paper", lang), ("A4", "A3"), key=K_PAPER)
+    fmt = c3.selectbox(t("report_format", lang), ("pdf", "png"), key=K_REPORT_FMT, format_func=str.upper)
+    signature = (digest(ctx.filtered), title, paper, fmt)
+    if c4.button(t("report_make", lang), key="ex_report_make", width="stretch"):
+        try:
+            data = render_report_bytes(ctx.filtered, fmt, title=title or None, paper=paper, source=_source(ctx),
+                                       filter_text=filter_text(ctx.state, lang) or None)
+        except ReportError as exc:
+            st.error(t("report_failed", lang, msg=exc))
+        else:
+            name = safe_basename(title or ss.get(K_NAME) or "report") + f"-{paper}.{fmt}"
+            ss[K_REPORT] = (signature, data, name, "application/pdf" if fmt == "pdf" else "image/png")
+    made = ss.get(K_REPORT)
+    if made and made[0] == signature:
+        st.download_button(t("report_download", lang, name=made[2], kb=max(1, len(made[1]) // 1024)), made[1],
+                           file_name=made[2], mime=made[3], key="ex_report_dl", on_click="ignore",
+                           icon=":material/download:")
+
+
+# ---- import ----------------------------------------------------------------------
+def _show_flash(lang: str) -> None:
+    flash = st.session_state.pop(K_FLASH, None)
+    if not flash:
+        return
+    kind, message, conflicts = flash
+    getattr(st, kind)(message)
+    if conflicts:
+        st.markdown(f"**{t('conflicts', lang)}**")
+        st.dataframe([{"id": i, t("reason", lang): r} for i, r in conflicts], hide_index=True, width="stretch")
+
+
+def _clear_upload() -> None:
+    ss = st.session_state
+    ss[K_UPLOAD_N] = ss.get(K_UPLOAD_N, 0) + 1
+    ss.pop(K_MAPPING, None)
+    ss.pop(K_UPLOAD_SIG, None)
+
+
+def _mapping_step(preview, lang: str) -> None:
+    """Selectboxes: each source column → a field. Recognised columns can be re-targeted, others mapped or left."""
+    ss = st.session_state
+    chosen = ss.setdefault(K_MAPPING, {})
+    columns = list(preview.mapping) + [c for c in preview.ignored_columns if c not in preview.mapping]
+    if not columns:
+        return
+    with st.expander(t("mapping_title", lang), expanded=bool(preview.ignored_columns) or bool(preview.rows_bad)):
+        st.caption(t("mapping_help", lang))
+        labels = _target_labels()
+        cols = st.columns(3)
+        for n, col in enumerate(columns):
+            recognised = col in preview.mapping
+            options = list(TARGETS) if recognised else [UNUSED] + list(TARGETS)
+            current = chosen.get(col, preview.mapping.get(col, UNUSED))
+            if current not in options:
+                options.insert(0, current)
+            value = cols[n % 3].selectbox(str(col), options, index=options.index(current),
+                                          key=f"ex_map_{ss.get(K_UPLOAD_N, 0)}_{n}",
+                                          format_func=lambda v: t("mapping_unused", lang) if v == UNUSED
+                                          else labels.get(v, v))
+            if value == UNUSED:
+                chosen.pop(col, None)
+            elif value != preview.mapping.get(col) or col in chosen:
+                chosen[col] = value
+
+
+def _target_labels() -> dict[str, str]:
+    from geo.contract import FIELD_LABELS
+    from geo.export.fields import COLUMN_LABELS
+    extra = {"lon": "经度", "lat": "纬度", "wkt": "几何(WKT)", "datum": "坐标系", "address": "地址",
+             "extra": "其他属性(JSON)", "geometry_type": "几何类型"}
+    out = {}
+    for target in TARGETS:
+        label = extra.get(target) or COLUMN_LABELS.get(target) or FIELD_LABELS.get(target)
+        out[target] = f"{label} ({target})" if label and label != target else target
+    return out
+
+
+def import_section(ctx) -> None:
+    lang = ctx.lang
+    ss = st.session_state
+    st.subheader(t("import_title", lang))
+    _show_flash(lang)
+    user = ui_edit.current_user()
+    if not user.can_edit:
+        st.info(t("import_signin", lang))
+        return
+    if ctx.store is None:
+        st.error(i18n.t("data_error", lang, msg="; ".join(ctx.problems) or "no store"))
+        return
+    limits = DEFAULT_LIMITS
+    st.caption(t("import_limits", lang, mb=limits.max_bytes // 2**20, rows=limits.max_rows))
+    upload = st.file_uploader(t("import_file", lang), type=IMPORT_TYPES, key=f"ex_upload_{ss.get(K_UPLOAD_N, 0)}")
+    c1, c2, c3 = st.columns(3)
+    datum = c1.selectbox(t("import_datum", lang), ("",) + DATUMS, key=K_IMPORT_DATUM,
+                         format_func=lambda d: t("datum_auto", lang) if not d else i18n.t("datum_" + d, lang))
+    status = c2.selectbox(t("import_status", lang), STATUSES, index=STATUSES.index("planned"), key=K_IMPORT_STATUS,
+                          format_func=lambda s: i18n.status_label(s, lang))
+    category = c3.selectbox(t("import_category", lang), CATEGORIES, index=CATEGORIES.index("other"),
+                            key=K_IMPORT_CATEGORY, format_func=lambda c: i18n.category_label(c, lang))
+    if upload is None:
+        return
+    data = upload.getvalue()
+    signature = (upload.name, len(data), hashlib.sha1(data).hexdigest())
+    if ss.get(K_UPLOAD_SIG) != signature:  # another file: forget the previous file's column mapping
+        ss[K_UPLOAD_SIG] = signature
+        ss[K_MAPPING] = {}
+    options = ImportOptions(mapping=dict(ss.get(K_MAPPING) or {}), datum=datum or None, default_status=status,
+                            default_category=category, user=user.name, limits=limits)
+    try:
+        preview = plan_import(data, upload.name, options, store=ctx.store)
+    except ImportRefused as exc:
+        st.error(t("import_refused", lang, msg=exc))
+        return
+    except Exception as exc:  # noqa: BLE001  (never a traceback for a bad file)
+        st.error(t("import_refused", lang, msg=f"{type(exc).__name__}: {exc}"))
+        return
+    if preview.kind in ("csv", "xlsx"):
+        _mapping_step(preview, lang)
+    show_preview(preview, lang)
+    b1, b2, _ = st.columns([1, 1, 3])
+    confirm = b1.button(t("confirm_import", lang), type="primary", key="ex_confirm", disabled=not preview.rows_ok,
+                        width="stretch")
+    cancel = b2.button(t("cancel_import", lang), key="ex_cancel", width="stretch")
+    if cancel:
+        _clear_upload()
+        ss[K_FLASH] = ("info", t("import_cancelled", lang), [])
+        st.rerun()
+    if confirm:
+        try:
+            result = apply_import(preview, ctx.store, user.name)
+        except Exception as exc:  # noqa: BLE001  (store refused: e.g. a version conflict in between)
+            st.error(t("import_failed", lang, msg=f"{type(exc).__name__}: {exc}"))
+            return
+        _clear_upload()
+        ss[K_FLASH] = ("success", t("import_done", lang, added=len(result.added), updated=len(result.updated),
+                                    unchanged=len(result.unchanged), conflicts=len(result.conflicts)),
+                       list(result.conflicts))
+        st.rerun()
+
+
+def show_preview(preview, lang: str) -> None:
+    located = sum(1 for f in preview.features if f.get("geometry"))
+    st.markdown(f"**{t('preview_summary', lang, ok=preview.rows_ok, located=located, bad=len(preview.rows_bad))}**")
+    counts = {"new": 0, "update": 0, "unchanged": 0, "conflict": 0}
+    for action in preview.actions.values():
+        key = action.split(":", 1)[0]
+        counts[key] = counts.get(key, 0) + 1
+    if preview.actions:
+        st.markdown(t("actions_line", lang, **counts))
+    if preview.datums:
+        st.caption(i18n.t("datum", lang) + "：" + "，".join(f"{i18n.t('datum_' + d, lang)} ({n})"
+                                                          for d, n in preview.datums.items()))
+    if preview.rows_bad:
+        st.markdown(f"**{t('bad_rows', lang)}** ({len(preview.rows_bad)})")
+        st.dataframe([{t("row", lang): r, t("reason", lang): reason} for r, reason in preview.rows_bad],
+                     hide_index=True, width="stretch", key="ex_bad_rows")
+    conflicts = [(i, a.split(": ", 1)[1] if ": " in a else a) for i, a in preview.actions.items()
+                 if a.startswith("conflict")]
+    if conflicts:
+        st.markdown(f"**{t('conflicts', lang)}** ({len(conflicts)})")
+        st.dataframe([{"id": i, t("reason", lang): r} for i, r in conflicts], hide_index=True, width="stretch")
+    if preview.warnings:
+        with st.expander(f"{t('warnings', lang)} ({len(preview.warnings)})"):
+            for w in preview.warnings[:200]:
+                st.text(w)
+    if preview.features:
+        st.dataframe(preview.table(), hide_index=True, width="stretch", key="ex_preview_table")
+    else:
+        st.warning(t("nothing_to_import", lang))
+
+
+def render(ctx) -> None:
+    from geo import ui
+
+    lang = ctx.lang
+    st.title(t("page_exchange", lang))
+    ui.show_problems(ctx)
+    ui.counts_line(ctx)
+    export_section(ctx)
+    st.divider()
+    html_section(ctx)
+    st.divider()
+    report_section(ctx)
+    st.divider()
+    import_section(ctx)
+
+
+__all__ = ["render", "export_section", "html_section", "report_section", "import_section", "show_preview",
+           "digest", "safe_basename", "filter_text"]

@@ -1,7 +1,8 @@
 """A real, throwaway PostGIS server for the tests (pytest plugin, loaded from conftest.py).
 
 ``pg_cluster`` (session): initdb + pg_ctl start on a free 127.0.0.1 port, stopped at the end.
-``pg_url`` (per test): a fresh schema in that cluster, so every test starts empty.
+``pg_url`` (per test): a fresh schema in that cluster, so every test starts empty;
+``pg_new_url``: a factory for more of them.
 Without PostgreSQL/PostGIS the tests are skipped, except in CI (CI=true) where they fail.
 """
 from __future__ import annotations
@@ -35,13 +36,26 @@ def pg_cluster():
 
 
 @pytest.fixture
-def pg_url(pg_cluster):
-    """URL of an empty schema of its own (search_path: that schema, then public for PostGIS)."""
+def pg_new_url(pg_cluster):
+    """Factory: each call gives the URL of a new empty schema (search_path: it, then public for PostGIS)."""
     import psycopg
 
-    schema = "t_" + uuid.uuid4().hex[:12]
+    made = []
+
+    def new_url() -> str:
+        schema = "t_" + uuid.uuid4().hex[:12]
+        with psycopg.connect(pg_cluster.url, autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA {schema}")
+        made.append(schema)
+        return f"{pg_cluster.url}?options=-csearch_path%3D{schema},public"
+
+    yield new_url
     with psycopg.connect(pg_cluster.url, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    yield f"{pg_cluster.url}?options=-csearch_path%3D{schema},public"
-    with psycopg.connect(pg_cluster.url, autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+        for schema in made:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def pg_url(pg_new_url):
+    """URL of an empty schema of its own, so every test starts empty."""
+    return pg_new_url()

@@ -492,7 +492,8 @@ def _ewkb(geometry) -> str | None:
         if b is None:
             return None
         geom = shapely.box(*b) if (b[0], b[1]) != (b[2], b[3]) else shapely.Point(b[0], b[1])
-    return shapely.to_wkb(shapely.set_srid(geom, 4326), hex=True, include_srid=True)
+    # the column is 2-D: heights stay in the saved GeoJSON
+    return shapely.to_wkb(shapely.set_srid(shapely.force_2d(geom), 4326), hex=True, include_srid=True)
 
 
 def _row(feature: dict) -> tuple:

@@ -72,8 +72,8 @@ def migrations() -> list[tuple[int, str, str]]:
     return out
 
 
-def migrate(conn: psycopg.Connection) -> list[str]:
-    """Apply the migrations this database lacks; returns the names applied.
+def migrate(conn: psycopg.Connection, scripts: list[tuple[int, str, str]] | None = None) -> list[str]:
+    """Apply the migrations (default: this package's) the database lacks; returns the names applied.
 
     One transaction under an advisory lock: app servers starting together wait
     for each other, and a failed migration leaves the schema as it was.
@@ -85,7 +85,7 @@ def migrate(conn: psycopg.Connection) -> list[str]:
                      " version integer PRIMARY KEY, name text NOT NULL,"
                      " applied_at timestamptz NOT NULL DEFAULT now())")
         done = {row[0] for row in conn.execute("SELECT version FROM schema_version")}
-        for number, name, sql in migrations():
+        for number, name, sql in (migrations() if scripts is None else scripts):
             if number in done:
                 continue
             try:

@@ -1,0 +1,89 @@
+"""PostGIS-only behaviour: migrations, several app servers at once, connection errors."""
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg
+import pytest
+
+from geo.store import StoreError, open_store
+from geo.store.postgis import PostgisStore, migrate, migrations, redact
+from tests.conftest import make_item
+
+pytestmark = pytest.mark.postgis
+
+
+def test_open_store_picks_postgis_for_a_url(pg_url):
+    store = open_store(pg_url)
+    assert isinstance(store, PostgisStore)
+    assert store.load() == []
+    assert [n for n, _ in store.schema_versions()] == [n for n, _, _ in migrations()]
+
+
+def test_app_servers_starting_together_migrate_once(pg_url):
+    start = threading.Barrier(6)
+
+    def boot(_):
+        store = PostgisStore(pg_url)
+        start.wait()
+        try:
+            return store.item_count()
+        finally:
+            store.close()
+
+    with ThreadPoolExecutor(6) as pool:
+        assert list(pool.map(boot, range(6))) == [0] * 6
+    with psycopg.connect(pg_url) as conn:
+        rows = conn.execute("SELECT version, name FROM schema_version ORDER BY version").fetchall()
+    assert rows == [(n, name) for n, name, _ in migrations()]
+
+
+def test_failed_migration_changes_nothing(pg_url):
+    store = PostgisStore(pg_url)
+    store.save_item(make_item("a-1"), expected_version=None, user="alice")
+    broken = migrations() + [(999, "999_broken.sql", "ALTER TABLE items ADD COLUMN x int; SELECT no_such_function();")]
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        with pytest.raises(StoreError, match="999_broken.sql"):
+            migrate(conn, broken)
+        cols = [r[0] for r in conn.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'items' "
+            "AND table_schema = current_schema()")]
+        assert "x" not in cols
+        assert 999 not in [r[0] for r in conn.execute("SELECT version FROM schema_version")]
+        # a good later migration is applied exactly once
+        extra = migrations() + [(2000, "2000_note.sql", "CREATE TABLE note (t text)")]
+        assert migrate(conn, extra) == ["2000_note.sql"]
+        assert migrate(conn, extra) == []
+    assert store.get("a-1")["properties"]["version"] == 1
+
+
+def test_two_servers_one_database_conflict_not_overwrite(pg_url):
+    a, b = PostgisStore(pg_url), PostgisStore(pg_url)
+    first = a.save_item(make_item("a-1"), expected_version=None, user="alice")
+    mine, theirs = dict(first), dict(first)
+    theirs["properties"] = dict(first["properties"], status="completed")
+    mine["properties"] = dict(first["properties"], notes="mine")
+    b.save_item(theirs, expected_version=1, user="bob")
+    with pytest.raises(StoreError, match="changed by bob"):
+        a.save_item(mine, expected_version=1, user="alice")
+    assert a.get("a-1")["properties"]["status"] == "completed"
+
+
+def test_unreachable_server_is_a_clear_error_without_password():
+    store = PostgisStore("postgresql://me:topsecret@127.0.0.1:1/geo", connect_timeout=2)
+    with pytest.raises(StoreError) as err:
+        store.load()
+    assert "cannot connect" in str(err.value) and "topsecret" not in str(err.value)
+    assert "topsecret" not in repr(store)
+    assert redact("postgresql://me:pw@h:5/db") == "postgresql://me:***@h:5/db"
+
+
+def test_photo_metadata_follows_the_item(pg_url):
+    store = PostgisStore(pg_url)
+    photo = {"file": "a.jpg", "caption": "开工", "lon": 10.0, "lat": 10.0, "added_by": "bob"}
+    saved = store.save_item(make_item("a-1", photos=[photo]), expected_version=None, user="bob")
+    assert [(p["file"], p["lon"], p["lat"]) for p in store.photos("a-1")] == [("a.jpg", 10.0, 10.0)]
+    saved["properties"]["photos"] = []
+    store.save_item(saved, expected_version=1, user="bob")
+    assert store.photos("a-1") == []

@@ -7,6 +7,7 @@ one plan's sentences. Items are contract ``properties`` dicts without version/up
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,13 +87,43 @@ def extract_text(text: str, *, plan_id: str, town=None, county=None, year=None, 
         raise ExtractError(f"{plan_id}: the plan text is empty; nothing to extract")
     if len(text) > MAX_BYTES:
         raise ExtractError(f"{plan_id}: the text is longer than a plan can be ({len(text)} characters); give only the plan")
+    original = text
+    text, removed_at = _visible_text(text)
     title = guess_title(text)
     g_town, g_county, g_year = guess_place_and_year(title)
     doc = PlanDocument(plan_id=plan_id, title=title, town=town or g_town, county=county or g_county,
-                       year=int(year) if year is not None else g_year, text=text)
+                       year=int(year) if year is not None else g_year, text=original)
     items = extract_items(text, plan_id=plan_id, town=doc.town, county=doc.county, year=doc.year, title=title,
                           known_places=known_places, is_report=doc.is_report)
+    if removed_at:
+        for item in items:
+            start, end = item["span"]
+            start, end = _original_index(start, removed_at), _original_index(end - 1, removed_at) + 1
+            item["span"], item["text"] = [start, end], original[start:end]
     return doc, items
+
+
+# Characters that are invisible in a document but split words for the rules: zero-width space,
+# (non-)joiners, word joiner, a BOM inside the text, soft hyphen; and the CR of a CRLF pair.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]|\r(?=\n)")
+
+
+def _visible_text(text: str) -> tuple[str, list[int]]:
+    """(text the rules read, positions in it where characters were removed).
+
+    Spans found in the cleaned text are mapped back with ``_original_index`` so that they index
+    the text as given; a lone CR becomes a line break of the same length.
+    """
+    removed = [m.start() for m in _INVISIBLE.finditer(text)]
+    if not removed:
+        return text.replace("\r", "\n"), []
+    clean = _INVISIBLE.sub("", text).replace("\r", "\n")  # the CRs left are lone ones
+    # removal j happened just before clean index removed[j] - j (non-decreasing)
+    return clean, [pos - j for j, pos in enumerate(removed)]
+
+
+def _original_index(clean_index: int, removed_at: list[int]) -> int:
+    return clean_index + bisect.bisect_right(removed_at, clean_index)
 
 
 def extract_file(path, *, plan_id=None, town=None, county=None, year=None, known_places=None):

@@ -152,12 +152,36 @@ def html_to_text(html: str) -> str:
     return "\n".join(ln for ln in lines if ln)
 
 
+# A plan's .docx unpacks to a few MB. The zip directory states every member's size: it is checked
+# before python-docx inflates anything (zipfile never inflates past a member's stated size).
+MAX_DOCX_UNZIPPED = 100 * 1024 * 1024
+MAX_DOCX_MEMBERS = 2_000
+MAX_DOCX_RATIO = 200.0
+
+
+def _check_zip_directory(zf: zipfile.ZipFile, name: str) -> None:
+    infos = zf.infolist()
+    if len(infos) > MAX_DOCX_MEMBERS:
+        raise ExtractError(f"{name}: the .docx holds {len(infos)} files, more than a document has; refusing a possible zip bomb")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 1024 * 1024 and ratio > MAX_DOCX_RATIO:
+            raise ExtractError(f"{name}: {info.filename} inside the .docx expands {ratio:.0f}x to "
+                               f"{info.file_size / 1048576:.0f} MB; refusing a possible zip bomb. Re-save the plan in Word")
+    if total > MAX_DOCX_UNZIPPED:
+        raise ExtractError(f"{name}: the .docx unpacks to {total / 1048576:.0f} MB, more than the "
+                           f"{MAX_DOCX_UNZIPPED // 1048576} MB a plan can be; refusing a possible zip bomb")
+
+
 def _docx_text(data: bytes, name: str) -> str:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         names = set(zf.namelist())
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, OSError, ValueError):
         raise ExtractError(f"{name}: a damaged zip/.docx file; open and re-save it in Word") from None
+    _check_zip_directory(zf, name)
     if "word/document.xml" not in names:
         raise ExtractError(f"{name}: a zip file but not a Word .docx document; give the plan as .docx/.txt/.html/.pdf")
     try:

@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "report": ("geo.report.cli", "printable map and item table as PDF or PNG (A4/A3, offline)"),
     "user": ("geo.auth_cli", "editor accounts: hash a password for secrets.toml, list accounts"),
     "render": ("geo.mapview.cli", "standalone offline HTML map of items"),
+    "bench": ("geo.bench", "benchmark map build, payload, filter time vs naive folium"),
     "store": ("geo.store.cli", "store copy SRC DST: move data between a folder and PostGIS"),
 }
 

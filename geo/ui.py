@@ -15,7 +15,8 @@ import streamlit as st
 import geo.store  # noqa: F401  (before geo.query: see geo.ui_state)
 from geo import config, i18n, ui_state
 from geo.contract import AREA_TOWN_SEAT, AREA_WHOLE_TOWN, CATEGORIES, STATUSES
-from geo.mapview import base_map, data_bounds, data_layer, load_places, split_by_precision
+from geo.mapview import base_map, load_places, split_by_precision
+from geo.mapview import viewport
 from geo.mapview.aggregate import BADGE_ID_PREFIX, areas_of_badge
 from geo.mapview.basemaps import available as available_basemaps
 from geo.mapview.context import Places
@@ -195,12 +196,25 @@ def show_map(ctx: Context, features: list[dict], *, key: str, height: int = 620,
     basemap = basemaps.get(ctx.state.basemap) or basemaps["osm"]
     places = ctx.places
     places_key = (len(places.outlines), len(places.points), str(config.places_path()))
-    cats = tuple(sorted({(f.get("properties") or {}).get("category") for f in ctx.features} - {None}))
-    bounds = data_bounds(ctx.features, places)
+    bounds, cats = viewport.overview(ctx.features, places)  # once per loaded list, not per rerun
     m = copy.deepcopy(_cached_base_map(basemap.key, ctx.lang, bounds, places_key, cats, places))
-    fg = data_layer(features, places, lang=ctx.lang, datum=basemap.datum, selected=selected)
+    # Many items: only the current view is sent (st_folium's last bounds), as counts per cell when dense.
+    view_box, view_zoom = viewport.view_from_returned(st.session_state.get(key), basemap.datum)
+    fg, plan = viewport.map_layer(features, ctx.features, places, view=view_box or bounds, lang=ctx.lang,
+                                  datum=basemap.datum, selected=selected)
+    returned = RETURNED
+    if plan.per_view:  # rerun on move/zoom to send the new view (bounded payload)
+        returned = RETURNED + ["bounds", "zoom"]
+        note = "view_mode_cells" if plan.mode == "cells" else "view_mode_features"
+        st.caption(i18n.t(note, ctx.lang, n=plan.located, shown=len(plan.features)))
     center = zoom = None
-    focus = [f for f in ctx.features if f.get("id") in set(center_on) and f.get("geometry")]
+    zoom_to = st.session_state.pop(_ZOOM_TO, None)
+    if zoom_to:  # a clicked count cell: zoom into it
+        from geo.coords import convert
+        lon, lat = convert((zoom_to[0] + zoom_to[2]) / 2, (zoom_to[1] + zoom_to[3]) / 2, "wgs84", basemap.datum)
+        center, zoom = (lat, lon), max(_zoom_for(zoom_to), int(view_zoom or 0) + 2)
+    center_on = set(center_on)
+    focus = [f for f in ctx.features if f.get("id") in center_on and f.get("geometry")] if center_on else []
     if focus:
         from geo.coords import convert
         boxes = [geometry_bounds(f["geometry"]) for f in focus]
@@ -209,8 +223,11 @@ def show_map(ctx: Context, features: list[dict], *, key: str, height: int = 620,
         center, zoom = (lat, lon), _zoom_for(box)
     if basemap.datum == "gcj02":
         st.caption(i18n.t("gcj_note", ctx.lang))
-    return st_folium(m, key=key, height=height, use_container_width=True, returned_objects=RETURNED,
+    return st_folium(m, key=key, height=height, use_container_width=True, returned_objects=returned,
                      feature_group_to_add=fg, center=center, zoom=zoom)
+
+
+_ZOOM_TO = "map_zoom_to"  # bbox of a clicked count cell (viewport mode), consumed by the next show_map
 
 
 def handle_map_click(out) -> bool:
@@ -229,6 +246,9 @@ def handle_map_click(out) -> bool:
     ss[Keys.LAST_MAP_CLICK] = payload
     if str(item_id).startswith(BADGE_ID_PREFIX):
         ss[Keys.FOCUS_AREA] = areas_of_badge(str(item_id))
+        return True
+    if str(item_id).startswith(viewport.CELL_ID_PREFIX):
+        ss[_ZOOM_TO] = viewport.cell_bbox(str(item_id))
         return True
     ui_state.select([str(item_id)], "map")
     return True
@@ -293,6 +313,9 @@ def _md_escape(text) -> str:
     return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in str(text))
 
 
+UNLOCATED_ROWS = 500
+
+
 def unlocated_panel(ctx: Context, features: list[dict], *, key: str) -> None:
     """Items without a precise location are never hidden: they are listed here."""
     lang = ctx.lang
@@ -310,6 +333,9 @@ def unlocated_panel(ctx: Context, features: list[dict], *, key: str) -> None:
             st.rerun()
         if not coarse:
             return
+        if len(coarse) > UNLOCATED_ROWS:  # county scale: a bounded table per rerun; the list page has them all
+            st.caption(i18n.t("rows_capped", lang, shown=UNLOCATED_ROWS, n=len(coarse)))
+            coarse = coarse[:UNLOCATED_ROWS]
         rows = [{"name": (f.get("properties") or {}).get("name") or "",
                  "area": i18n.area_label((f.get("properties") or {}).get("area"), lang),
                  "precision": i18n.precision_label((f.get("properties") or {}).get("precision"), lang),

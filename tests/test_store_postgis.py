@@ -87,3 +87,32 @@ def test_photo_metadata_follows_the_item(pg_url):
     saved["properties"]["photos"] = []
     store.save_item(saved, expected_version=1, user="bob")
     assert store.photos("a-1") == []
+
+
+def test_one_store_shared_by_many_threads(pg_url):
+    """Streamlit runs sessions on threads: one store object, lent-out connections, no lost update."""
+    store = PostgisStore(pg_url + "&application_name=threads-test", max_idle=2)
+    store.save_item(make_item("hot-1", x_counter=0), expected_version=None, user="alice")
+    from geo.store import VersionConflict
+
+    def bump(_):
+        done = 0
+        while done < 25:
+            item = store.get("hot-1")
+            item["properties"]["x_counter"] += 1
+            try:
+                store.save_item(item, expected_version=item["properties"]["version"], user="editor")
+                done += 1
+            except VersionConflict:
+                pass
+            store.counts()
+        return done
+
+    with ThreadPoolExecutor(8) as pool:
+        assert sum(pool.map(bump, range(8))) == 200
+    assert store.get("hot-1")["properties"]["x_counter"] == 200
+    with psycopg.connect(pg_url) as conn:
+        sessions = conn.execute("SELECT count(*) FROM pg_stat_activity "
+                                "WHERE application_name = 'threads-test'").fetchone()[0]
+    assert sessions <= 2  # the idle ones kept (max_idle); the rest were closed
+    store.close()

@@ -18,9 +18,10 @@ import os
 import re
 import threading
 import zlib
+from contextlib import contextmanager
 from dataclasses import replace
 from importlib import resources
-from typing import Iterable
+from typing import Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -107,44 +108,77 @@ def _db_message(exc: psycopg.Error) -> str:
 class PostgisStore:
     """Items in PostgreSQL/PostGIS at ``url`` (postgresql://user:pass@host:port/db?options=…)."""
 
-    def __init__(self, url: str, *, connect_timeout: int = 10):
+    def __init__(self, url: str, *, connect_timeout: int = 10, max_idle: int = 4):
         self.url = url
         self.connect_timeout = connect_timeout
-        self._local = threading.local()
+        self.max_idle = max_idle
+        self._lock = threading.Lock()
+        self._idle: list[psycopg.Connection] = []
+        self._pid = os.getpid()
+        self._inherited: list[psycopg.Connection] = []
         self._migrated = False
-        self._migrate_lock = threading.Lock()
         self.recovered: list = []  # FileStore parity: nothing to tidy in a database
 
     def __repr__(self) -> str:
         return f"PostgisStore({redact(self.url)!r})"
 
     # ---- connections ---------------------------------------------------
-    def _conn(self) -> psycopg.Connection:
-        conn = getattr(self._local, "conn", None)
-        pid = getattr(self._local, "pid", None)
-        if conn is None or conn.closed or conn.broken or pid != os.getpid():
+    # A few idle connections are kept and lent out one operation (or transaction)
+    # at a time, so Streamlit's many short-lived threads share them safely.
+    @contextmanager
+    def _borrow(self) -> Iterator[psycopg.Connection]:
+        conn = self._take()
+        try:
+            yield conn
+        finally:
+            self._give(conn)
+
+    def _take(self) -> psycopg.Connection:
+        with self._lock:
+            if self._pid != os.getpid():
+                # A forked child must not touch (or, by closing, end) its parent's sessions.
+                self._inherited.extend(self._idle)
+                self._idle, self._pid = [], os.getpid()
+            while self._idle:
+                conn = self._idle.pop()
+                if not conn.closed and not conn.broken:
+                    return conn
+        try:
+            conn = psycopg.connect(self.url, autocommit=True, connect_timeout=self.connect_timeout)
+        except psycopg.Error as exc:
+            raise StoreError(f"cannot connect to {redact(self.url)}: {_db_message(exc)}; "
+                             "check GEO_STORE_URL and that the database server is running") from None
+        if not self._migrated:
             try:
-                conn = psycopg.connect(self.url, autocommit=True, connect_timeout=self.connect_timeout)
-            except psycopg.Error as exc:
-                raise StoreError(f"cannot connect to {redact(self.url)}: {_db_message(exc)}; "
-                                 "check GEO_STORE_URL and that the database server is running") from None
-            self._local.conn, self._local.pid = conn, os.getpid()
-            if not self._migrated:
-                with self._migrate_lock:
-                    if not self._migrated:
-                        migrate(conn)
-                        self._migrated = True
+                migrate(conn)
+            except BaseException:
+                conn.close()
+                raise
+            self._migrated = True
         return conn
 
-    def close(self) -> None:
-        conn = getattr(self._local, "conn", None)
-        if conn is not None and getattr(self._local, "pid", None) == os.getpid():
+    def _give(self, conn: psycopg.Connection) -> None:
+        idle = (not conn.closed and not conn.broken
+                and conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE)
+        with self._lock:
+            if idle and self._pid == os.getpid() and len(self._idle) < self.max_idle:
+                self._idle.append(conn)
+                return
+        if self._pid == os.getpid():
             conn.close()
-        self._local.conn = None
+
+    def close(self) -> None:
+        """Close the idle connections (the store can still be used: it reconnects)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        if self._pid == os.getpid():
+            for conn in idle:
+                conn.close()
 
     def _fetch(self, sql: str, params=()) -> list[tuple]:
         try:
-            return self._conn().execute(sql, params).fetchall()
+            with self._borrow() as conn:
+                return conn.execute(sql, params).fetchall()
         except psycopg.OperationalError as exc:
             raise StoreError(f"{redact(self.url)}: {_db_message(exc)}; try again") from None
 
@@ -395,6 +429,14 @@ class PostgisStore:
     def schema_versions(self) -> list[tuple[int, str]]:
         return [(r[0], r[1]) for r in self._fetch("SELECT version, name FROM schema_version ORDER BY version")]
 
+    def analyze(self) -> None:
+        """Refresh the planner's statistics (after a bulk load)."""
+        self._fetch_none("ANALYZE items")
+
+    def _fetch_none(self, sql: str) -> None:
+        with self._borrow() as conn:
+            conn.execute(sql)
+
     def item_count(self) -> int:
         return self._fetch("SELECT count(*) FROM items")[0][0]
 
@@ -415,9 +457,13 @@ class _Transaction:
         self.store = store
 
     def __enter__(self) -> psycopg.Connection:
-        self.conn = self.store._conn()
-        self.tx = self.conn.transaction()
-        self.tx.__enter__()
+        self.conn = self.store._take()
+        try:
+            self.tx = self.conn.transaction()
+            self.tx.__enter__()
+        except BaseException:
+            self.store._give(self.conn)
+            raise
         return self.conn
 
     def __exit__(self, exc_type, exc, tb):
@@ -427,6 +473,8 @@ class _Transaction:
             if exc is None:
                 raise StoreError(f"{redact(self.store.url)}: the save failed ({_db_message(commit_exc)}); "
                                  "nothing was changed, try again") from None
+        finally:
+            self.store._give(self.conn)
         if isinstance(exc, psycopg.errors.SerializationFailure | psycopg.errors.DeadlockDetected):
             raise StoreError("another save touched the same items at the same moment; nothing was changed, "
                              "try again") from None

@@ -71,6 +71,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
                    "No items yet in {path} (projects.geojson). Run the extraction, then reload."),
     "places_error": ("地名库无法读取（{msg}），地图不显示边界和村点。",
                      "Gazetteer cannot be read ({msg}); the map shows no outline or village points."),
+    "store_recovered": ("上次保存被中断（进程退出或断电）：未完成的副本（{n} 个）已移到 {path}，数据文件仍是最后一次完整保存的版本。请核对后删除该文件夹。",
+                        "A save was interrupted (process killed or power cut): its unfinished copy ({n}) was moved to {path}; the data file is the last complete save. Check it, then delete that folder."),
     "assets_missing": ("地图前端文件缺失（{n} 个），请运行 scripts/fetch-assets.sh。",
                        "{n} map front-end files are missing; run scripts/fetch-assets.sh."),
     "bm_osm": ("OpenStreetMap", "OpenStreetMap"),

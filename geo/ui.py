@@ -68,7 +68,8 @@ def load_places_cached() -> Places:
     try:
         mtime = path.stat().st_mtime
     except OSError:
-        return Places()
+        return Places(problem=f"{path}: not found; copy the gazetteer there or create it with "
+                              "`python -m geo gazetteer seed`")
     return _places(str(path), mtime)
 
 
@@ -99,8 +100,12 @@ def show_problems(ctx: Context) -> None:
             st.warning(i18n.t("places_error", lang, msg=p))
         else:
             st.error(i18n.t("data_error", lang, msg=p))
-    if not ctx.features and not ctx.problems:
+    if not ctx.features and not [p for p in ctx.problems if p != ctx.places.problem]:
         st.info(i18n.t("data_empty", lang, path=config.data_dir()))
+    # FileStore moved a dead writer's temp file aside at start-up; shown until someone deletes it.
+    recovered = [p for p in (getattr(ctx.store, "recovered", None) or []) if p.exists()]
+    if recovered:
+        st.warning(i18n.t("store_recovered", lang, n=len(recovered), path=recovered[0].parent))
     from geo.assets import missing_files
     missing = missing_files()
     if missing:

@@ -116,3 +116,25 @@ def test_one_store_shared_by_many_threads(pg_url):
                                 "WHERE application_name = 'threads-test'").fetchone()[0]
     assert sessions <= 2  # the idle ones kept (max_idle); the rest were closed
     store.close()
+
+
+def test_reindex_rebuilds_derived_columns(pg_url):
+    from geo.store import ItemFilter
+
+    store = PostgisStore(pg_url)
+    store.save_item(make_item("a-1", name="水库加固", geometry={"type": "Point", "coordinates": [10, 10]},
+                              precision="site", geometry_source="manual"), expected_version=None, user="alice")
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # as if older code had derived them differently
+        conn.execute("UPDATE items SET search = '', bxmin = NULL, geom = NULL, status = NULL")
+    assert store.query(ItemFilter(text="水库")) == []
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run([sys.executable, "-m", "geo", "store", "reindex", pg_url], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "reindexed 1 items" in done.stdout
+    assert [f["id"] for f in store.query(ItemFilter(text="水库", statuses=("planned",)))] == ["a-1"]
+    assert [f["id"] for f in store.query(ItemFilter(bbox=(9, 9, 11, 11)))] == ["a-1"]
+    assert store.get("a-1")["properties"]["version"] == 1

@@ -31,12 +31,31 @@ def configure(parser) -> None:
     cp.add_argument("--user", default="store-copy", help="name recorded for a --replace (default: store-copy)")
     info = sub.add_parser("info", help="what a store holds (items, history, places, schema version)")
     info.add_argument("target", metavar="TARGET", help="data folder or postgresql://user@host/db")
+    rx = sub.add_parser("reindex", help="PostGIS: recompute search text, bounds and geometry columns from the saved items")
+    rx.add_argument("target", metavar="URL", help="postgresql://user@host/db")
 
 
 def run(args) -> int:
     if args.action == "copy":
         return copy_store(args.src, args.dst, replace=args.replace, user=args.user)
+    if args.action == "reindex":
+        return reindex(args.target)
     return show_info(args.target)
+
+
+def reindex(target: str) -> int:
+    if not _is_url(target):
+        raise CliError(f"{target}: reindex is for a PostGIS store; give its postgresql:// URL "
+                       "(a folder store has nothing to reindex)")
+    store = _open(target, "URL")
+    try:
+        n = store.reindex()
+    except StoreError as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        store.close()
+    print(f"reindexed {n} items in {_label(target)}")
+    return 0
 
 
 def _is_url(target: str) -> bool:

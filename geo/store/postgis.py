@@ -429,6 +429,33 @@ class PostgisStore:
     def schema_versions(self) -> list[tuple[int, str]]:
         return [(r[0], r[1]) for r in self._fetch("SELECT version, name FROM schema_version ORDER BY version")]
 
+    def reindex(self) -> int:
+        """Recompute every derived column (search text, bounds, geometry) from the saved GeoJSON.
+
+        Needed only when the code deriving them changes (e.g. ``geo.query.search_text``);
+        versions and history are untouched. Returns the number of items.
+        """
+        with self._transaction() as conn:
+            conn.execute("LOCK TABLE items IN EXCLUSIVE MODE")
+            features = [_feature(r) for r in conn.execute(self._FEATURE_SELECT + " ORDER BY seq").fetchall()]
+            derived = _ITEM_COLUMNS[2:14] + _ITEM_COLUMNS[17:]
+            sets = ", ".join(f"{c} = %s" for c in derived)
+            rows = []
+            for f in features:
+                row = _row(f)
+                rows.append(row[2:14] + row[17:] + (f["id"],))
+            with conn.cursor() as cur:
+                cur.executemany(f"UPDATE items SET {sets} WHERE id = %s", rows)
+            conn.execute("DELETE FROM photos")
+            photo_rows = [r for f in features for r in _photo_rows(f)]
+            if photo_rows:
+                with conn.cursor().copy("COPY photos (item_id, pos, file, caption, taken_at, added_by, added_at, geom) "
+                                        "FROM STDIN") as cp:
+                    for r in photo_rows:
+                        cp.write_row(r)
+        self.analyze()
+        return len(features)
+
     def analyze(self) -> None:
         """Refresh the planner's statistics (after a bulk load)."""
         self._fetch_none("ANALYZE items")

@@ -34,36 +34,38 @@ THEME_CSS = f"""
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] {{display:none!important}}
 .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{background:{charts.BACKGROUND}!important}}
 [data-testid="stMainBlockContainer"], .block-container {{padding:8px 18px 12px 18px!important;max-width:100%!important}}
-.st-key-{SCOPE} {{color:{charts.FOREGROUND};font-size:clamp(17px,1.45vw,30px)}}
-.st-key-{SCOPE} p, .st-key-{SCOPE} li, .st-key-{SCOPE} label, .st-key-{SCOPE} span,
-.st-key-{SCOPE} td, .st-key-{SCOPE} th {{color:{charts.FOREGROUND};font-size:inherit!important;line-height:1.35}}
+.st-key-{SCOPE} {{--proj-font:clamp(17px,1.45vw,30px);color:{charts.FOREGROUND};font-size:var(--proj-font)}}
+.st-key-{SCOPE} p, .st-key-{SCOPE} li, .st-key-{SCOPE} label, .st-key-{SCOPE} span, .st-key-{SCOPE} div,
+.st-key-{SCOPE} td, .st-key-{SCOPE} th {{color:{charts.FOREGROUND};font-size:var(--proj-font)!important;line-height:1.35}}
 .st-key-{SCOPE} h2 {{color:#FFD400!important;font-size:clamp(24px,2.2vw,44px)!important;padding:0 0 .2em 0!important}}
 .st-key-{SCOPE} h3 {{color:#FFD400!important;font-size:clamp(19px,1.6vw,32px)!important;padding:.5em 0 .2em 0!important}}
-.st-key-{SCOPE} button {{font-size:clamp(17px,1.4vw,28px)!important;min-height:2.2em;font-weight:bold;
+.st-key-{SCOPE} h2 *, .st-key-{SCOPE} h3 * {{font-size:inherit!important;color:inherit!important}}
+.st-key-{SCOPE} button {{min-height:2.1em;font-weight:bold;
   background:#1F2A36!important;color:#FFF!important;border:2px solid #FFD400!important}}
-.st-key-{SCOPE} button p {{font-size:inherit!important;color:#FFF!important}}
+.st-key-{SCOPE} button p, .st-key-{SCOPE} button div, .st-key-{SCOPE} button span {{
+  font-size:clamp(17px,1.4vw,28px)!important;font-weight:bold;color:#FFF!important}}
 .st-key-{SCOPE} button[kind="segmented_controlActive"], .st-key-{SCOPE} button[aria-checked="true"] {{
   background:#FFD400!important;color:#000!important}}
-.st-key-{SCOPE} button[kind="segmented_controlActive"] p {{color:#000!important}}
-.st-key-{SCOPE} [data-baseweb="select"] > div {{background:#1F2A36;color:#FFF;border:2px solid #FFD400;
-  font-size:clamp(15px,1.2vw,24px)}}
+.st-key-{SCOPE} button[kind="segmented_controlActive"] p,
+.st-key-{SCOPE} button[kind="segmented_controlActive"] span {{color:#000!important}}
+.st-key-{SCOPE} [data-baseweb="select"] > div {{background:#1F2A36;color:#FFF;border:2px solid #FFD400}}
+.st-key-{SCOPE} [data-baseweb="select"] div {{font-size:clamp(15px,1.2vw,24px)!important}}
 .st-key-{SCOPE} [data-baseweb="select"] svg {{fill:#FFF}}
 .st-key-{SCOPE} iframe[title="streamlit_folium.st_folium"] {{height:calc(100vh - {CHROME_PX}px)!important;
   min-height:380px;border:3px solid #FFD400;border-radius:6px}}
 .st-key-proj_summary {{max-height:calc(100vh - {CHROME_PX}px);overflow-y:auto;padding-right:6px}}
-.st-key-{SCOPE} .geo-step {{font-weight:bold;text-align:center;color:#FFD400;font-size:clamp(18px,1.5vw,30px);
-  padding-top:.3em}}
+.st-key-{SCOPE} div.geo-step {{font-weight:bold;text-align:center;color:#FFD400;font-size:clamp(18px,1.6vw,32px)!important}}
 .st-key-{SCOPE} .geo-chip {{display:flex;align-items:center;gap:.45em;margin:.15em 0}}
 .st-key-{SCOPE} .geo-chip i {{display:inline-block;width:1.1em;height:1.1em;border-radius:3px;border:2px solid #FFF}}
 .st-key-{SCOPE} .geo-chip b {{min-width:2ch;text-align:right}}
-.st-key-{SCOPE} .geo-big {{font-size:1.5em;font-weight:bold}}
-.st-key-{SCOPE} .geo-unloc {{color:#FFE680}}
+.st-key-{SCOPE} div.geo-big {{font-size:calc(var(--proj-font) * 1.5)!important;font-weight:bold}}
+.st-key-{SCOPE} div.geo-unloc {{color:#FFE680}}
 .st-key-{SCOPE} table.geo-targets {{border-collapse:collapse;width:100%}}
 .st-key-{SCOPE} table.geo-targets td, .st-key-{SCOPE} table.geo-targets th {{border-bottom:1px solid #3A4450;
-  padding:.15em .3em;text-align:left;font-size:.85em!important}}
+  padding:.15em .3em;text-align:left;font-size:calc(var(--proj-font) * .85)!important}}
 .st-key-{SCOPE} .geo-bar {{background:#3A4450;height:.5em;border-radius:3px;min-width:3em}}
 .st-key-{SCOPE} .geo-bar > div {{background:#E69F00;height:100%;border-radius:3px}}
-.st-key-{SCOPE} [data-testid="stCaptionContainer"] p {{color:#C8D0D8!important;font-size:.75em!important}}
+.st-key-{SCOPE} [data-testid="stCaptionContainer"] p {{color:#C8D0D8!important;font-size:calc(var(--proj-font) * .7)!important}}
 .st-key-{SCOPE} a[data-testid="stPageLink-NavLink"] {{border:2px solid #888;border-radius:6px}}
 </style>
 """

@@ -8,4 +8,6 @@ import streamlit as st
 from geo import ui_exchange
 from geo.ui_state import Keys
 
+if Keys.CONTEXT not in st.session_state:  # opened directly before app.py ran (see pages/projector.py)
+    st.switch_page("app.py", query_params=st.query_params.to_dict())
 ui_exchange.render(st.session_state[Keys.CONTEXT])

@@ -28,7 +28,8 @@ html,body{height:100%;margin:0;overflow:hidden}
 .geo-legend summary{font-size:1.08em!important}
 .geo-legend-h{font-size:.92em!important;color:#111!important}
 .geo-legend-swatch{width:1.5em!important;height:.95em!important}
-.geo-legend-sym{transform:scale(1.25);margin:.25em .35em!important}
+.geo-legend-sym{transform:scale(1.1);margin:.2em .45em .2em .15em!important;flex:none}
+.geo-legend-sym.geo-sym-diamond{transform:rotate(45deg) scale(1.1)}
 .geo-legend-badge{font-size:.9em!important}
 .geo-sym{transform:scale(1.35)}
 .geo-sym-diamond{transform:rotate(45deg) scale(1.35)}

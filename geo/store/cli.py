@@ -107,7 +107,9 @@ def _entry_key(entry) -> str:
 
 
 def copy_store(src_target: str, dst_target: str, *, replace: bool = False, user: str = "store-copy") -> int:
-    if src_target.rstrip("/") == dst_target.rstrip("/"):
+    same = (src_target.rstrip("/") == dst_target.rstrip("/") if _is_url(src_target) or _is_url(dst_target)
+            else Path(src_target).resolve() == Path(dst_target).resolve())
+    if same:
         raise CliError("SRC and DST are the same store; give two different places")
     src, dst = _open(src_target, "SRC"), _open(dst_target, "DST")
     try:

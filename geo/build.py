@@ -14,6 +14,7 @@ item without places, else null. Human edits survive through ``store.merge_extrac
 from __future__ import annotations
 
 import copy
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,46 @@ class BuildReport:
             out.extend(p.line() for p in self.problems[:20])
         else:
             out.append("validation: ok")
+        return out
+
+
+# An online provider that fails this often in one build is not asked again: a dead, slow or
+# throttled service must not hold a build for (names x timeout), and its answers are only suggestions.
+MAX_PROVIDER_FAILURES = 3
+_PROVIDER_FAILURE = re.compile(r"^online:(?P<name>[\w.-]+) (?:failed|gave an unusable answer)")
+
+
+class BuildGeocoder:
+    """The geocoder chain as one build uses it: counts online failures, drops a provider that keeps
+    failing, and sums it all up as build warnings (the chain itself warns per name)."""
+
+    def __init__(self, chain: GeocoderChain):
+        self.chain = chain
+        self.failures: Counter = Counter()
+        self.first_failure: dict[str, str] = {}
+        self.dropped: list[str] = []
+
+    def geocode(self, name: str, town: str | None = None) -> GeocodeResult:
+        result = self.chain.geocode(name, town)
+        for warning in result.warnings:
+            m = _PROVIDER_FAILURE.match(warning)
+            if not m:
+                continue
+            provider = m.group("name")
+            self.failures[provider] += 1
+            self.first_failure.setdefault(provider, warning)
+            if self.failures[provider] >= MAX_PROVIDER_FAILURES and provider not in self.dropped:
+                self.chain.providers = [p for p in self.chain.providers if p.name != provider]
+                self.dropped.append(provider)
+        return result
+
+    def warnings(self) -> list[str]:
+        out = []
+        for provider, n in self.failures.items():
+            line = f"online:{provider} failed {n} time(s), first: {self.first_failure[provider]}"
+            if provider in self.dropped:
+                line += f"; not asked again in this build after {MAX_PROVIDER_FAILURES} failures"
+            out.append(line + ". Items keep their gazetteer locations; re-run with --online later for suggestions")
         return out
 
 
@@ -199,7 +240,8 @@ def bucket(props: dict, geometry) -> str:
 
 def build_plan(plan_path: str | Path, output: str | Path, *, places_path: str | Path | None = None,
                online: bool = False, user: str = "build", plan_id: str | None = None, town: str | None = None,
-               county: str | None = None, year: int | None = None, dry_run: bool = False) -> BuildReport:
+               county: str | None = None, year: int | None = None, dry_run: bool = False,
+               online_timeout: float = 10.0) -> BuildReport:
     """Extract ``plan_path``, locate its items and merge them into the store whose file is ``output``."""
     from geo.extract import extract_file
     from geo.store import open_store
@@ -210,8 +252,8 @@ def build_plan(plan_path: str | Path, output: str | Path, *, places_path: str | 
                               known_places=gazetteer.names())
     town_place = gazetteer.resolve_town(doc.town)
     county_name = doc.county or (town_place["properties"].get("county") if town_place else None)
-    providers = configured_providers() if online else []
-    chain = GeocoderChain(gazetteer, providers=providers)
+    providers = configured_providers(timeout=online_timeout) if online else []
+    chain = BuildGeocoder(GeocoderChain(gazetteer, providers=providers))
     report = BuildReport(plan_id=doc.plan_id, items=len(items))
     if doc.town and town_place is None:
         report.warnings.append(f"town {doc.town} is not in the gazetteer; names are looked up without admin context")
@@ -228,6 +270,7 @@ def build_plan(plan_path: str | Path, output: str | Path, *, places_path: str | 
         report.unresolved.update(fp.get("x_unresolved_places") or [])
         report.suggestions += len(fp.get("x_suggestions") or [])
     report.unlocated_places = gazetteer.unlocated_places_referenced([f["properties"] for f in features])
+    report.warnings.extend(chain.warnings())
     if dry_run:
         return report
     output = Path(output)

@@ -36,7 +36,8 @@ def load_places(path: Path | None) -> Places:
         doc = json.loads(Path(path).read_text(encoding="utf-8-sig"))
         features = doc["features"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        return Places(problem=f"{path}: {exc.__class__.__name__}: {exc}"[:300])
+        return Places(problem=f"{path}: {exc.__class__.__name__}: {exc}"[:300]
+                      + "; restore it from git or rebuild it with `python -m geo gazetteer seed`")
     out = Places()
     for f in features:
         if not isinstance(f, dict):

@@ -34,7 +34,7 @@ from geo.query import geometry_bounds
 
 LARGE = 2000           # located items in a filter above which the map works per view
 MAX_FEATURES = 1500    # individual items sent for one view at most
-CELLS_ACROSS = 16      # grid cells across the visible width (aggregated mode)
+CELLS_ACROSS = 8       # grid cells across the visible width (aggregated mode)
 PAD = 0.5              # the query box is the view grown by this share on every side
 CELL_ID_PREFIX = "cell:"
 

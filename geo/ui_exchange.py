@@ -197,6 +197,24 @@ def _clear_upload() -> None:
     ss.pop(K_UPLOAD_SIG, None)
 
 
+def _map_key(column: str) -> str:
+    n = st.session_state.get(K_UPLOAD_N, 0)
+    return f"ex_map_{n}_{hashlib.sha1(str(column).encode('utf-8')).hexdigest()[:12]}"
+
+
+def _mapping_changed(column: str, recognised_as: str | None) -> None:
+    """Selectbox callback (runs before the script): the next preview already uses the new mapping."""
+    ss = st.session_state
+    chosen = ss.setdefault(K_MAPPING, {})
+    value = ss.get(_map_key(column))
+    if value == UNUSED or value is None:
+        chosen.pop(column, None)
+    elif value == recognised_as:
+        chosen.pop(column, None)
+    else:
+        chosen[column] = value
+
+
 def _mapping_step(preview, lang: str) -> None:
     """Selectboxes: each source column → a field. Recognised columns can be re-targeted, others mapped or left."""
     ss = st.session_state
@@ -209,19 +227,16 @@ def _mapping_step(preview, lang: str) -> None:
         labels = _target_labels()
         cols = st.columns(3)
         for n, col in enumerate(columns):
-            recognised = col in preview.mapping
-            options = list(TARGETS) if recognised else [UNUSED] + list(TARGETS)
+            auto = None if col in chosen else preview.mapping.get(col)
+            # A column the importer recognised has no "(not used)": the importer would recognise it again.
+            options = ([UNUSED] if (col not in preview.mapping or col in chosen) else []) + list(TARGETS)
             current = chosen.get(col, preview.mapping.get(col, UNUSED))
             if current not in options:
-                options.insert(0, current)
-            value = cols[n % 3].selectbox(str(col), options, index=options.index(current),
-                                          key=f"ex_map_{ss.get(K_UPLOAD_N, 0)}_{n}",
-                                          format_func=lambda v: t("mapping_unused", lang) if v == UNUSED
-                                          else labels.get(v, v))
-            if value == UNUSED:
-                chosen.pop(col, None)
-            elif value != preview.mapping.get(col) or col in chosen:
-                chosen[col] = value
+                options.append(current)
+            cols[n % 3].selectbox(str(col), options, index=options.index(current), key=_map_key(col),
+                                  on_change=_mapping_changed, args=(col, auto),
+                                  format_func=lambda v: t("mapping_unused", lang) if v == UNUSED
+                                  else labels.get(v, v))
 
 
 def _target_labels() -> dict[str, str]:

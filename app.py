@@ -7,7 +7,7 @@ import streamlit as st
 from geo import i18n, i18n_meeting, ui, ui_edit, ui_projector, ui_state
 from geo.ui_state import Keys
 
-st.set_page_config(page_title="规划项目一张图", page_icon=":material/map:", layout="wide", initial_sidebar_state="auto")
+st.set_page_config(page_title="规划项目一张图", page_icon=ui.favicon(), layout="wide", initial_sidebar_state="auto")
 
 
 def map_page() -> None:

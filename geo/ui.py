@@ -48,6 +48,19 @@ class Context:
         return next((f for f in self.features if f.get("id") == item_id), None)
 
 
+@st.cache_resource(show_spinner=False)
+def favicon():
+    """The tab icon, drawn here: a Material icon or emoji favicon would be fetched from a CDN."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle((2, 2, 62, 62), radius=12, fill="#0072B2")
+    draw.polygon([(32, 10), (52, 32), (32, 54), (12, 32)], fill="#E69F00", outline="white")
+    draw.ellipse((26, 26, 38, 38), fill="white")
+    return img
+
+
 # ---- data ----------------------------------------------------------------------
 def store_target() -> str:
     return config.store_url() or str(config.data_dir())

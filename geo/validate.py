@@ -156,7 +156,8 @@ def validate_collection(doc: dict, source: str = "input", surroundings=None) -> 
         schema_problems = validate_feature(feature, n)
         if isinstance(feature, dict):
             fid = feature.get("id") if isinstance(feature.get("id"), str) else f"#{n}"
-            ids[feature.get("id")] += 1
+            if isinstance(feature.get("id"), (str, int, float)):  # a list/object id is a schema error, not a key
+                ids[feature.get("id")] += 1
             props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
             geo_problems = geometry_problems(fid, feature.get("geometry"), props) if "geometry" in feature else []
             if any(p.field == "geometry" for p in geo_problems):

@@ -82,7 +82,10 @@ def run(args) -> int:
     pg: dict[str, dict] = {}
     for n in sizes:
         print(f"  ours  {n:>7,} …", flush=True)
-        ours[str(n)] = _child("ours", n, args.seed, args.timeout)
+        with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp:
+            made = _child("generate", n, args.seed, args.timeout, {"dir": str(Path(tmp) / "data")})
+            ours[str(n)] = made if made.get("error") else _child("ours", n, args.seed, args.timeout,
+                                                                 {"data": str(Path(tmp) / "data")})
         if n <= NAIVE_MAX:
             print(f"  naive {n:>7,} …", flush=True)
             naive[str(n)] = _child("naive", n, args.seed, args.timeout)

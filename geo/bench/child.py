@@ -6,6 +6,7 @@ temporary directory that is removed afterwards; nothing is written to data/.
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import os
 import resource
@@ -61,14 +62,18 @@ def build_default_view(features: list[dict], places, lang: str = "zh") -> tuple[
     return render_for_component(copy.deepcopy(m), fg), plan
 
 
-def measure_ours(n: int, seed: int) -> dict:
+def measure_ours(n: int, seed: int, data: str | None = None) -> dict:
+    """``data``: a data directory made by the "generate" kind in another process, so that this
+    process's peak memory is the app's, not the generator's."""
     from geo.bench.synthetic import generate, write_store
-    from geo.mapview import load_places
+    from geo.mapview import load_places, viewport
 
     _quiet_streamlit()
     tmp = Path(tempfile.mkdtemp(prefix="geo-bench-"))
     try:
-        data = write_store(tmp / "data", generate(n, places_path(), seed=seed), places_path())
+        if data is None:
+            data = write_store(tmp / "data", generate(n, places_path(), seed=seed), places_path())
+        data = Path(data)
         os.environ["GEO_DATA_DIR"] = str(data)
         os.environ.pop("GEO_STORE_URL", None)
         from geo.store import open_store
@@ -80,6 +85,9 @@ def measure_ours(n: int, seed: int) -> dict:
         strings, plan = build_default_view(features, places)
         build_s = time.perf_counter() - t
         direct_bytes = len(json.dumps(strings, ensure_ascii=False).encode())
+        del features, strings  # the app below loads its own copy through its cached store
+        viewport._CACHE.update(features=None, index=None, list=None)
+        gc.collect()
 
         from streamlit.testing.v1 import AppTest
         from geo.ui_state import Keys
@@ -208,8 +216,12 @@ def measure_extract(chars: int) -> dict:
 def main(argv: list[str]) -> int:
     spec = json.loads(argv[0])
     kind, n, seed = spec["kind"], int(spec["n"]), int(spec.get("seed", 8))
-    if kind == "ours":
-        out = measure_ours(n, seed)
+    if kind == "generate":
+        from geo.bench.synthetic import generate, write_store
+        write_store(Path(spec["dir"]), generate(n, places_path(), seed=seed), places_path())
+        out = {"written": spec["dir"]}
+    elif kind == "ours":
+        out = measure_ours(n, seed, spec.get("data"))
     elif kind == "naive":
         out = measure_naive(n, seed)
     elif kind == "postgis":

@@ -600,7 +600,7 @@ def _write_item(conn, feature: dict, *, expected_version: int | None) -> None:
                            row[1:] + (item_id, expected_version))
         if cur.rowcount != 1:
             raise _conflict_now(conn, item_id, expected_version)
-    _sync_photos(conn, feature)
+    _sync_photos(conn, feature, new=expected_version is None)
 
 
 def _conflict_now(conn, item_id: str, expected: int) -> VersionConflict:
@@ -624,8 +624,9 @@ def _photo_rows(feature: dict) -> list[tuple]:
     return out
 
 
-def _sync_photos(conn, feature: dict) -> None:
-    conn.execute("DELETE FROM photos WHERE item_id = %s", (feature["id"],))
+def _sync_photos(conn, feature: dict, *, new: bool = False) -> None:
+    if not new:  # a new row has no photo rows yet (they cascade away with their item)
+        conn.execute("DELETE FROM photos WHERE item_id = %s", (feature["id"],))
     rows = _photo_rows(feature)
     if rows:
         with conn.cursor() as cur:

@@ -165,8 +165,8 @@ def test_map_renders_offline_draws_items_and_opens_details(browser, app_url):
     # Clicking the hostile-named item opens its detail, as text, and no script runs.
     xss = next(f for f in feats if f["properties"]["name"] == app_data.XSS_NAME)
     frame.locator(".geo-item-marker.geo-cat-health").click()
-    page.get_by_text(app_data.XSS_NAME, exact=True).first.wait_for(timeout=30_000)
-    page.get_by_text(xss["properties"]["text"]).first.wait_for(timeout=30_000)
+    page.get_by_text(app_data.XSS_NAME, exact=True).first.wait_for(timeout=60_000)
+    page.get_by_text(xss["properties"]["text"]).first.wait_for(timeout=60_000)
     assert "item=" + xss["id"] in page.url
     assert guard.dialogs == []
     page.screenshot(path=str(OUT / "map-detail-1366x1000.png"))

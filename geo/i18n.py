@@ -109,7 +109,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "sign_out": ("退出登录", "Sign out"),
     "signed_in_as": ("已登录：{name}（编辑）", "Signed in: {name} (editor)"),
     "read_only": ("只读模式：登录为编辑后才能修改。", "Read-only view: sign in as an editor to make changes."),
-    "edit_title": ("✏️ 编辑", "✏️ Edit"),
+    "edit_title": ("编辑此项目", "Edit this item"),
     "edit_failed": ("无法保存：{msg}", "Could not save: {msg}"),
     "stale_view": ("提示：你打开的是第 {yours} 版，现在是第 {now} 版。", "Note: you opened version {yours}; it is now {now}."),
     "saved": ("已保存（第 {version} 版）", "Saved (version {version})"),
@@ -143,7 +143,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "shape_linestring": ("线", "Line"),
     "shape_polygon": ("面", "Polygon"),
     "shape_multipoint": ("多点", "Points"),
-    "gps_here": ("📍 我在这里", "📍 I am here"),
+    "gps_here": ("我在这里", "I am here"),
     "gps_waiting": ("正在获取位置…（需要 HTTPS 或本机访问，并允许定位）",
                     "Getting your position… (needs HTTPS or localhost, and location permission)"),
     "gps_error": ("无法获取位置：{msg}", "No position: {msg}"),
@@ -184,6 +184,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "field_none": ("附近没有已定位的项目。", "No located items nearby."),
     "field_manual": ("或输入我的坐标", "Or enter my coordinates"),
     "nav_gaode": ("高德导航", "Gaode"),
+    "distance": ("距离", "Distance"),
     "nav_baidu": ("百度导航", "Baidu"),
 }
 

@@ -190,7 +190,7 @@ def edit_panel(ctx, feature: dict) -> None:
     version = opened_version(feature)
     if version != p.get("version"):
         st.caption(i18n.t("stale_view", lang, yours=version, now=p.get("version")))
-    with st.expander(i18n.t("edit_title", lang), expanded=False):
+    with st.expander(i18n.t("edit_title", lang), expanded=False, icon=":material/edit:"):
         with st.form(f"status_form_{item_id}"):
             status = st.selectbox(i18n.t("status", lang), list(STATUSES), index=list(STATUSES).index(p["status"]),
                                   format_func=lambda s: i18n.status_label(s, lang), key=f"status_sel_{item_id}")
@@ -408,7 +408,8 @@ def gps_button(lang: str, key: str = "gps") -> dict | None:
     """
     from streamlit_js_eval import get_geolocation
     ss = st.session_state
-    if st.button(i18n.t("gps_here", lang), key=f"{key}_button", type="primary", width="stretch"):
+    if st.button(i18n.t("gps_here", lang), key=f"{key}_button", type="primary", width="stretch",
+                 icon=":material/my_location:"):
         ss[Keys.GPS_REQUEST] = int(ss.get(Keys.GPS_REQUEST, 0)) + 1
         ss.pop(Keys.GPS_FIX, None)
     request = ss.get(Keys.GPS_REQUEST)
@@ -579,7 +580,7 @@ def nearby_row(ctx, near: field.Nearby, lang: str, index: int) -> None:
     item_id = f["id"]
     with st.container(border=True):
         st.markdown(f"**{index}. {md(p.get('name') or item_id)}**  \n"
-                    f"📏 {md(near.distance_text)} · {md(i18n.status_label(p.get('status'), lang))} · "
+                    f"{md(i18n.t('distance', lang))} {md(near.distance_text)} · {md(i18n.status_label(p.get('status'), lang))} · "
                     f"{md(i18n.category_label(p.get('category'), lang))}")
         prog = field.progress_of(f)
         if prog.target is not None:
@@ -587,8 +588,8 @@ def nearby_row(ctx, near: field.Nearby, lang: str, index: int) -> None:
         links = field.navigation_links(f)
         if links:
             c1, c2 = st.columns(2)
-            c1.link_button(i18n.t("nav_gaode", lang), links["gaode"], width="stretch")
-            c2.link_button(i18n.t("nav_baidu", lang), links["baidu"], width="stretch")
+            c1.link_button(i18n.t("nav_gaode", lang), links["gaode"], width="stretch", icon=":material/navigation:")
+            c2.link_button(i18n.t("nav_baidu", lang), links["baidu"], width="stretch", icon=":material/navigation:")
         conflict_box(ctx, item_id, lang)
         opened_version(f)
         c3, c4 = st.columns([3, 2])

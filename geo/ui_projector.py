@@ -206,7 +206,7 @@ def summary_html(step: Step, summary: StepSummary, lang: str, *, max_names: int 
 
 def charts_section(features: list[dict], lang: str) -> None:
     st.markdown(f"### {t('charts', lang)}")
-    font = 17
+    font = 20
     c1, c2, c3 = st.columns(3)
     with c1:
         st.altair_chart(charts.status_category_chart(features, lang, font), theme=None, width="stretch")

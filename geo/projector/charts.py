@@ -84,37 +84,37 @@ def _style(chart, font_size: int):
             .configure_view(stroke=None))
 
 
-def status_category_chart(features, lang: str = "zh", font_size: int = 18):
+def status_category_chart(features, lang: str = "zh", font_size: int = 20):
     import altair as alt
     from geo.i18n_meeting import t
     rows = status_category_rows(features, lang)
     chart = alt.Chart(alt.Data(values=rows), title=t("chart_status_category", lang)).mark_bar().encode(
-        y=alt.Y("category:N", sort=alt.EncodingSortField("cat_order"), title=None),
+        y=alt.Y("category:N", sort=alt.EncodingSortField("cat_order", op="min"), title=None),
         x=alt.X("count:Q", title=t("count", lang), axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("status:N", scale=_status_scale(lang), title=i18n.t("status", lang)),
         order=alt.Order("status_order:Q"),
         tooltip=[alt.Tooltip("category:N", title=i18n.t("category", lang)),
                  alt.Tooltip("status:N", title=i18n.t("status", lang)), alt.Tooltip("count:Q", title=t("count", lang))],
     )
-    return _style(chart, font_size)
+    return _style(chart.properties(height=alt.Step(round(font_size * 1.9))), font_size)
 
 
-def area_chart(features, lang: str = "zh", font_size: int = 18):
+def area_chart(features, lang: str = "zh", font_size: int = 20):
     import altair as alt
     from geo.i18n_meeting import t
     rows = area_rows(features, lang)
     chart = alt.Chart(alt.Data(values=rows), title=t("chart_area", lang)).mark_bar().encode(
-        y=alt.Y("area:N", sort=alt.EncodingSortField("area_order"), title=None),
+        y=alt.Y("area:N", sort=alt.EncodingSortField("area_order", op="min"), title=None),
         x=alt.X("count:Q", title=t("count", lang), axis=alt.Axis(tickMinStep=1)),
         color=alt.Color("status:N", scale=_status_scale(lang), title=i18n.t("status", lang)),
         order=alt.Order("status_order:Q"),
         tooltip=[alt.Tooltip("area:N", title=i18n.t("area", lang)),
                  alt.Tooltip("status:N", title=i18n.t("status", lang)), alt.Tooltip("count:Q", title=t("count", lang))],
     )
-    return _style(chart, font_size)
+    return _style(chart.properties(height=alt.Step(round(font_size * 1.9))), font_size)
 
 
-def targets_chart(features, lang: str = "zh", font_size: int = 18):
+def targets_chart(features, lang: str = "zh", font_size: int = 20):
     """Done as a share of each item's target (a bar per item, the target is the 100 % rule)."""
     import altair as alt
     from geo.i18n_meeting import t
@@ -128,4 +128,4 @@ def targets_chart(features, lang: str = "zh", font_size: int = 18):
     )
     labels = base.mark_text(align="left", dx=6, color=FOREGROUND, fontSize=font_size).encode(
         y=alt.Y("name:N", sort=None), x="percent:Q", text="label:N")
-    return _style(alt.layer(bars, labels), font_size)
+    return _style(alt.layer(bars, labels).properties(height=alt.Step(round(font_size * 1.9))), font_size)

@@ -23,7 +23,7 @@ PROJECTOR_MAP_CSS = """
 html,body{height:100%;margin:0;overflow:hidden}
 #map_div,.folium-map{height:calc(100vh - 4px)!important;width:100%!important}
 .leaflet-container{background:#FFFFFF}
-.geo-legend{font-size:clamp(15px,1.55vw,30px)!important;line-height:1.3!important;max-height:62%!important;
+.geo-legend{font-size:clamp(18px,1.9vw,32px)!important;line-height:1.3!important;max-height:62%!important;
  padding:.4em .7em!important;border:2px solid #111;left:14px!important;bottom:34px!important}
 .geo-legend summary{font-size:1.08em!important}
 .geo-legend-h{font-size:.92em!important;color:#111!important}

@@ -209,7 +209,7 @@ def test_fuzz_document_decoder(data):
 
 
 @pytest.mark.slow
-@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.lists(damaged_features(), max_size=8) | st.lists(json_values, max_size=6) | json_values)
 def test_fuzz_validator(features):
     _validate_never_raises({"type": "FeatureCollection", "features": features}

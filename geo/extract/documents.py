@@ -82,7 +82,10 @@ def decode_text(data: bytes, name: str = "input") -> str:
                 raise ExtractError(f"{name}: starts with a {enc} byte-order mark but is not valid {enc}; re-save it as UTF-8") from None
     utf16 = _utf16_without_bom(data)
     if utf16:
-        return _checked(data.decode(utf16), name)
+        try:
+            return _checked(data.decode(utf16), name)
+        except UnicodeDecodeError:
+            pass  # looked like UTF-16 but is not (odd length, broken pairs): try the rest
     if b"\x00" in data[:65536]:
         raise ExtractError(f"{name}: a binary file, not a plan's text; give a .txt/.html/.docx/.pdf file")
     for enc in ("utf-8", "gb18030"):

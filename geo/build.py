@@ -241,13 +241,14 @@ def bucket(props: dict, geometry) -> str:
 def build_plan(plan_path: str | Path, output: str | Path, *, places_path: str | Path | None = None,
                online: bool = False, user: str = "build", plan_id: str | None = None, town: str | None = None,
                county: str | None = None, year: int | None = None, dry_run: bool = False,
-               online_timeout: float = 10.0) -> BuildReport:
+               online_timeout: float = 10.0, gazetteer: Gazetteer | None = None,
+               validate: bool = True) -> BuildReport:
     """Extract ``plan_path``, locate its items and merge them into the store whose file is ``output``."""
     from geo.extract import extract_file
     from geo.store import open_store
-    from geo.validate import has_errors, validate_path
+    from geo.validate import validate_path
 
-    gazetteer = load_gazetteer(places_path)
+    gazetteer = gazetteer or load_gazetteer(places_path)
     doc, items = extract_file(plan_path, plan_id=plan_id, town=town, county=county, year=year,
                               known_places=gazetteer.names())
     town_place = gazetteer.resolve_town(doc.town)
@@ -276,8 +277,54 @@ def build_plan(plan_path: str | Path, output: str | Path, *, places_path: str | 
     output = Path(output)
     store = open_store(output.parent)
     report.merge = store.merge_extracted(features, user=user)
-    report.problems = [p for p in validate_path(output) if p.severity == "error"] if has_errors(validate_path(output)) else []
+    if validate:
+        report.problems = [p for p in validate_path(output) if p.severity == "error"]
     return report
+
+
+PLAN_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
+
+
+def plan_files(paths) -> list[Path]:
+    """The plan documents named by ``paths``; a folder stands for every plan document below it."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            out.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in PLAN_SUFFIXES))
+        else:
+            out.append(path)
+    return out
+
+
+def build_plans(paths, output: str | Path, *, places_path: str | Path | None = None, progress=None,
+                **options) -> list[BuildReport]:
+    """Build many plans into one store, one after another.
+
+    A plan that cannot be read is reported and skipped: one bad file in a batch of
+    200 must not cost the other 199. ``progress(done, total, path, report)`` is called
+    after each plan (the CLI prints a bar, the app moves st.progress).
+    """
+    from geo.contract import Problem
+    from geo.extract import ExtractError
+
+    from geo.validate import validate_path
+
+    files = plan_files(paths)
+    gazetteer = load_gazetteer(places_path)
+    reports = []
+    for done, path in enumerate(files, start=1):
+        try:
+            # the whole store is validated once at the end, not once per plan
+            report = build_plan(path, output, places_path=places_path, gazetteer=gazetteer, validate=False, **options)
+        except ExtractError as exc:
+            report = BuildReport(plan_id=path.stem)
+            report.problems = [Problem(str(path), "(file)", str(exc).removeprefix(f"{path}: "))]
+        reports.append(report)
+        if progress is not None:
+            progress(done, len(files), path, report)
+    if reports and not options.get("dry_run") and Path(output).exists():
+        reports[-1].problems.extend(p for p in validate_path(output) if p.severity == "error")
+    return reports
 
 
 def relocate_items(store, gazetteer: Gazetteer, place_ids: set[str] | None = None, *, user: str = "build:relocate") -> list[str]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from geo import config
@@ -9,7 +10,9 @@ from geo.cli import CliError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("plan", help="plan file (.txt, .html, .docx, .pdf), e.g. data/plans/dongcheng-2020-work-plan.txt")
+    parser.add_argument("plans", nargs="+", metavar="PLAN",
+                        help="plan files (.txt, .html, .docx, .pdf) or folders of them, "
+                             "e.g. data/plans/dongcheng-2020-work-plan.txt")
     parser.add_argument("-o", "--output", default=None,
                         help="projects.geojson to merge into; its folder is the store (default: DATA_DIR/projects.geojson)")
     parser.add_argument("--places", default=None, help="gazetteer (default: places.geojson beside the output)")
@@ -23,14 +26,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from geo.build import build_plan
+    from geo.build import build_plan, build_plans, plan_files
     from geo.extract import ExtractError
     from geo.gazetteer import GazetteerError
     from geo.store.base import StoreError
 
-    plan = Path(args.plan)
-    if not plan.is_file():
-        raise CliError(f"{plan}: no such plan file; give the path of a .txt/.html/.docx/.pdf plan (see data/plans/)")
+    plans = plan_files(args.plans)
+    missing = [p for p in plans if not p.is_file()]
+    if missing:
+        raise CliError(f"{missing[0]}: no such plan file; give the path of a .txt/.html/.docx/.pdf plan (see data/plans/)")
+    if not plans:
+        raise CliError(f"{' '.join(args.plans)}: no plan documents (.txt/.html/.docx/.pdf) found there")
     output = Path(args.output) if args.output else config.projects_path()
     if output.suffix.lower() not in (".geojson", ".json"):
         raise CliError(f"{output}: -o must name a projects.geojson file (its folder is the store)")
@@ -41,11 +47,31 @@ def run(args: argparse.Namespace) -> int:
         places = config.places_path()
     if not places.is_file():
         raise CliError(f"{places}: no gazetteer; create it with python -m geo gazetteer seed -o {places}")
+    options = dict(online=args.online, plan_id=args.plan_id, town=args.town, county=args.county,
+                   year=args.year, dry_run=args.dry_run)
     try:
-        report = build_plan(plan, output, places_path=places, online=args.online, plan_id=args.plan_id,
-                            town=args.town, county=args.county, year=args.year, dry_run=args.dry_run)
+        if len(plans) == 1:
+            reports = [build_plan(plans[0], output, places_path=places, **options)]
+        else:
+            if args.plan_id:
+                raise CliError("--plan-id names one plan; leave it out when building several")
+            reports = build_plans(plans, output, places_path=places, progress=_progress_bar, **options)
     except (ExtractError, GazetteerError, StoreError) as exc:
         raise CliError(str(exc)) from None
-    for line in report.lines():
-        print(line)
-    return 1 if report.problems else 0
+    for report in reports:
+        for line in report.lines():
+            print(line)
+    if len(reports) > 1:
+        failed = sum(bool(r.problems) for r in reports)
+        print(f"{len(reports)} plans, {sum(r.items for r in reports)} items, {failed} with problems")
+    return 1 if any(r.problems for r in reports) else 0
+
+
+def _progress_bar(done: int, total: int, path: Path, report) -> None:
+    width = 30
+    filled = width * done // total
+    status = "error" if report.problems else f"{report.items} items"
+    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {path.name[:40]}: {status}\033[K")
+    if done == total:
+        sys.stderr.write("\n")
+    sys.stderr.flush()

@@ -45,7 +45,8 @@ def plan_path(plans_dir: Path, plan: str) -> Path | None:
     exact = plans_dir / f"{plan}.txt"
     if exact.is_file():
         return exact
-    matches = sorted(p for p in plans_dir.glob(f"{plan}.*") if p.is_file())
+    # compare stems instead of globbing: a plan id is data and may hold glob characters
+    matches = sorted(p for p in plans_dir.iterdir() if p.is_file() and p.stem == plan) if plans_dir.is_dir() else []
     return matches[0] if matches else None
 
 

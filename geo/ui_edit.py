@@ -68,7 +68,7 @@ def sign_in_box(lang: str) -> User:
                 try:
                     st.session_state[Keys.AUTH_USER] = auth.sign_in(name, password)
                 except auth.AuthError as exc:
-                    st.error(str(exc))
+                    st.error(md(exc))
                 else:
                     st.rerun()
     return current_user()
@@ -126,14 +126,14 @@ def save_change(ctx, item_id: str, kind: str, value, *, lang: str) -> bool:
     try:
         saved = edit_item(store, item_id, _change_of(kind, value, user), user=user, expected_version=expected)
     except auth.NotAllowed as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return False
     except EditConflict as exc:
         st.session_state[Keys.PENDING_EDIT] = {"item_id": item_id, "kind": kind, "value": value,
                                                "message": str(exc)}
         return False
     except (EditError, field.FieldError) as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return False
     _forget_version(item_id, saved["properties"]["version"])
     flash(i18n.t("saved", lang, version=saved["properties"]["version"]))
@@ -145,7 +145,7 @@ def conflict_box(ctx, item_id: str, lang: str) -> None:
     pending = st.session_state.get(Keys.PENDING_EDIT)
     if not pending or pending.get("item_id") != item_id:
         return
-    st.warning(pending["message"])
+    st.warning(md(pending["message"]))
     c1, c2 = st.columns(2)
     if c1.button(i18n.t("conflict_reapply", lang), key=f"reapply_{item_id}", type="primary"):
         user = current_user()
@@ -155,7 +155,7 @@ def conflict_box(ctx, item_id: str, lang: str) -> None:
             pending["message"] = str(exc)
             st.rerun()
         except (auth.NotAllowed, EditError, field.FieldError) as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return
         st.session_state.pop(Keys.PENDING_EDIT, None)
         _forget_version(item_id, saved["properties"]["version"])
@@ -239,7 +239,7 @@ def _note_form(ctx, feature: dict, lang: str) -> None:
         try:
             stored = photos.store_photo(upload.getvalue(), upload.name)
         except photos.PhotoError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
             return
         photo_name = stored.file
         if stored.has_location:
@@ -268,7 +268,7 @@ def _geometry_editor(ctx, feature: dict, lang: str) -> None:
         try:
             pt = locate.parse_coordinates(text)
         except locate.LocateError as exc:
-            st.error(str(exc))
+            st.error(md(exc))
         else:
             _save_item_geometry(ctx, feature, pt.geometry(), "manual", datum, lang)
     if st.toggle(i18n.t("draw_on_map", lang), key=f"item_draw_toggle_{item_id}"):
@@ -292,16 +292,16 @@ def _save_item_geometry(ctx, feature: dict, geometry: dict, how: str, datum: str
                                          expected_version=opened_version(feature), datum_original=datum,
                                          confirmed=True)
     except auth.NotAllowed as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     except locate.LocateError as exc:
-        st.error(str(exc))
+        st.error(md(exc))
         return
     except Exception as exc:  # VersionConflict and other store errors: shown, nothing overwritten
         from geo.store import StoreError
         if not isinstance(exc, StoreError):
             raise
-        st.error(str(exc))
+        st.error(md(exc))
         return
     _forget_version(feature["id"], saved["properties"]["version"])
     flash(i18n.t("saved", lang, version=saved["properties"]["version"]))
@@ -465,7 +465,7 @@ def placement_panel(ctx, gazetteer, entry, lang: str) -> None:
             try:
                 pt = locate.parse_coordinates(text)
             except locate.LocateError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
                 if pt.swapped:
                     st.info(i18n.t("coords_swapped", lang))
@@ -483,7 +483,7 @@ def _online_suggestion(gazetteer, entry, lang: str) -> None:
     try:
         providers = configured_providers()
     except Exception as exc:  # noqa: BLE001  (a bad provider setting must not break the page)
-        st.warning(str(exc))
+        st.warning(md(exc))
         return
     if not providers:
         st.caption(i18n.t("online_off", lang))
@@ -532,14 +532,14 @@ def _confirm_proposal(ctx, gazetteer, entry, proposal: dict, user: User, lang: s
                                       store=ctx.store, gazetteer=gazetteer, confirmed=confirmed,
                                       converted=bool(proposal.get("converted")))
             except locate.NeedsConfirmation as exc:
-                st.warning(str(exc))
+                st.warning(md(exc))
                 return
             except locate.LocateError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
                 return
             ss.pop(Keys.LOCATE_PROPOSAL, None)
             ss.pop(Keys.SUGGESTION, None)
-            flash(i18n.t("placed", lang, name=entry.name, summary=result.summary()))
+            flash(i18n.t("placed", lang, name=md(entry.name), summary=result.summary()))
             st.rerun()
         if c2.button(i18n.t("cancel", lang), key="cancel_place"):
             ss.pop(Keys.LOCATE_PROPOSAL, None)
@@ -565,9 +565,9 @@ def undo_list(ctx, gazetteer, lang: str, limit: int = 10) -> None:
             try:
                 res = locate.undo_placement(rec["id"], user.name, store=ctx.store, gazetteer=gazetteer)
             except locate.LocateError as exc:
-                st.error(str(exc))
+                st.error(md(exc))
             else:
-                flash(i18n.t("undone", lang, name=name, summary=res.summary()))
+                flash(i18n.t("undone", lang, name=md(name), summary=res.summary()))
                 st.rerun()
 
 

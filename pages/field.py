@@ -19,7 +19,7 @@ with st.expander(i18n.t("field_manual", lang), expanded=False):
         try:
             pt = locate.parse_coordinates(text)
         except locate.LocateError as exc:
-            st.error(str(exc))
+            st.error(ui_edit.md(exc))
         else:
             fix = {"lon": pt.lon, "lat": pt.lat, "accuracy_m": None}
 

@@ -14,10 +14,18 @@ ui_edit.show_flash()
 try:
     gazetteer = load_gazetteer()
 except GazetteerError as exc:
-    st.error(str(exc))
+    st.error(ui_edit.md(exc))
     st.stop()
 
 queue = locate.unlocated_places(ctx.features, gazetteer)
+
+
+def _kind(kind: str) -> str:
+    try:
+        return i18n.t("kind_" + kind, lang)
+    except KeyError:
+        return kind
+
 st.caption(i18n.t("queue_help", lang))
 user = ui_edit.current_user()
 if not user.can_edit:
@@ -31,7 +39,7 @@ else:
         st.session_state[Keys.LOCATE_PLACE] = ids[0]
     by_id = {e.place_id: e for e in queue}
     st.selectbox(i18n.t("queue_title", lang), ids, key=Keys.LOCATE_PLACE,
-                 format_func=lambda pid: i18n.t("queue_entry", lang, name=by_id[pid].name, kind=by_id[pid].kind,
+                 format_func=lambda pid: i18n.t("queue_entry", lang, name=by_id[pid].name, kind=_kind(by_id[pid].kind),
                                                 n=by_id[pid].count))
     entry = by_id[st.session_state[Keys.LOCATE_PLACE]]
     with st.expander(i18n.t("waiting_items", lang) + f" ({entry.count})", expanded=False):

@@ -143,3 +143,17 @@ def test_viewer_cannot_place(data_dir):
     at = _run(page="pages/locate.py")
     assert "只读" in _texts(at)
     assert not [b for b in at.button if b.key == "confirm_place"]
+
+
+def test_names_from_data_are_escaped_on_field_page(data_dir):
+    from tests.conftest import make_item
+    hostile = "<img src=x onerror=alert(1)> **bold** [link](http://x)"
+    store = open_store(data_dir)
+    store.save_item(make_item("evil", town=edit_data.TOWN, name=hostile, precision="site", geometry_source="manual",
+                              geometry={"type": "Point", "coordinates": edit_data.offset(50, 0)}),
+                    expected_version=None, user="build")
+    at = _run(page="pages/field.py")
+    at.text_input(key="field_coords").input(f"{edit_data.X0}, {edit_data.Y0}").run()
+    row = next(m.value for m in at.markdown if "onerror" in m.value)
+    import re
+    assert not re.search(r"(?<!\\)<img", row) and "\\<img" in row and "\\*\\*bold" in row and "\\[link\\]" in row

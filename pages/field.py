@@ -2,10 +2,10 @@
 one-tap Gaode/Baidu navigation, quick status update."""
 import streamlit as st
 
-from geo import field, i18n, locate, ui_edit
-from geo.ui_state import Keys
+from geo import field, i18n, locate, ui_app, ui_edit
 
-ctx = st.session_state[Keys.CONTEXT]
+
+ctx = ui_app.page_context()
 lang = ctx.lang
 st.markdown(ui_edit.TOUCH_CSS, unsafe_allow_html=True)  # constant CSS, no data in it
 st.header(i18n.t("field_title", lang))

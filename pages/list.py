@@ -1,10 +1,10 @@
 """列表: the filtered items as a sortable table; selected rows show on the map; CSV/GeoJSON download."""
 import streamlit as st
 
-from geo import i18n, table, ui, ui_state
+from geo import i18n, table, ui, ui_app, ui_state
 from geo.ui_state import Keys
 
-ctx = st.session_state[Keys.CONTEXT]
+ctx = ui_app.page_context()
 lang = ctx.lang
 st.title(i18n.t("page_list", lang))
 ui.show_problems(ctx)

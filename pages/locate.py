@@ -2,11 +2,11 @@
 (map click, drawing, GPS, pasted coordinates, accepted online suggestion) and every item follows; undo."""
 import streamlit as st
 
-from geo import i18n, locate, ui_edit
+from geo import i18n, locate, ui_app, ui_edit
 from geo.gazetteer import GazetteerError, load_gazetteer
 from geo.ui_state import Keys
 
-ctx = st.session_state[Keys.CONTEXT]
+ctx = ui_app.page_context()
 lang = ctx.lang
 st.title(i18n.t("page_locate", lang))
 st.markdown(ui_edit.TOUCH_CSS, unsafe_allow_html=True)  # constant CSS, no data in it

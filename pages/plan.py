@@ -1,10 +1,10 @@
 """原文: the plan text with every item highlighted where it stands; clicking one selects it."""
 import streamlit as st
 
-from geo import config, i18n, plantext, ui
+from geo import config, i18n, plantext, ui, ui_app
 from geo.ui_state import Keys, to_query
 
-ctx = st.session_state[Keys.CONTEXT]
+ctx = ui_app.page_context()
 lang = ctx.lang
 st.title(i18n.t("page_plan", lang))
 ui.show_problems(ctx)

@@ -5,13 +5,8 @@ The current filter (URL state) applies, so a filtered link opens the same items 
 """
 import streamlit as st
 
-from geo import ui_projector
-from geo.ui_state import Keys
+from geo import ui_app, ui_projector
 
-if Keys.CONTEXT not in st.session_state:
-    # Opened by its own URL on a server whose first session this is (Streamlit still runs pages/ files
-    # directly until app.py has declared st.navigation): go through app.py, which hands back on ?projector=1.
-    st.switch_page("app.py", query_params={**st.query_params.to_dict(), ui_projector.FLAG: "1"})
+ctx = ui_app.page_context()
 st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
-ctx = st.session_state[Keys.CONTEXT]
 ui_projector.render(ctx)

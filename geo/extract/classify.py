@@ -45,13 +45,29 @@ PHYSICAL_CATEGORIES = frozenset({
     "demolition", "land", "housing"})
 
 
-def keyword_category(clause: str, places=()) -> str | None:
-    """Category from the clause's own words (place names blanked), or None."""
+# Suffixes that name an administrative unit say nothing about the works (洞桥村 is no bridge);
+# every other place suffix (公路, 水库, 溪 …) is the clearest word about them.
+_ADMIN_SUFFIXES = frozenset({"村", "社区", "镇", "乡", "街道"})
+
+
+def _masked(clause: str, places) -> str:
+    """The clause with place names blanked, except a place's generic suffix such as 公路 or 水库."""
+    from geo.extract.places import SUFFIXES
+
     masked = list(clause)
     for p in places:
-        for i in range(p.start, min(p.end, len(masked))):
+        end = min(p.end, len(masked))
+        suffix = next((s for s in sorted(SUFFIXES, key=len, reverse=True) if p.name.endswith(s)), None)
+        if suffix and suffix not in _ADMIN_SUFFIXES and len(suffix) < len(p.name):
+            end -= len(suffix)
+        for i in range(p.start, end):
             masked[i] = "□"
-    masked_text = "".join(masked)
+    return "".join(masked)
+
+
+def keyword_category(clause: str, places=()) -> str | None:
+    """Category from the clause's own words (place names blanked), or None."""
+    masked_text = _masked(clause, places)
     for cat, rx in _CATEGORY_RES:
         if rx.search(masked_text):
             return cat
@@ -60,11 +76,7 @@ def keyword_category(clause: str, places=()) -> str | None:
 
 def categorise(clause: str, places=(), context: str = "") -> str:
     """Category code of a clause; ``places`` (Place objects) are blanked before keyword search."""
-    masked = list(clause)
-    for p in places:
-        for i in range(p.start, min(p.end, len(masked))):
-            masked[i] = "□"
-    masked_text = "".join(masked)
+    masked_text = _masked(clause, places)
     for cat, rx in _CATEGORY_RES:
         if rx.search(masked_text):
             return cat

@@ -45,8 +45,9 @@ PHYSICAL_CATEGORIES = frozenset({
     "demolition", "land", "housing"})
 
 
-# Suffixes that name an administrative unit say nothing about the works (洞桥村 is no bridge);
-# every other place suffix (公路, 水库, 溪 …) is the clearest word about them.
+# Suffixes that name an administrative unit say nothing about the works (洞桥村 is no bridge),
+# and neither do one-character ones, which end many village names (隔溪, 洞桥); a longer place
+# suffix (公路, 水库, 省道 …) is the clearest word about the works.
 _ADMIN_SUFFIXES = frozenset({"村", "社区", "镇", "乡", "街道"})
 
 
@@ -58,7 +59,7 @@ def _masked(clause: str, places) -> str:
     for p in places:
         end = min(p.end, len(masked))
         suffix = next((s for s in sorted(SUFFIXES, key=len, reverse=True) if p.name.endswith(s)), None)
-        if suffix and suffix not in _ADMIN_SUFFIXES and len(suffix) < len(p.name):
+        if suffix and suffix not in _ADMIN_SUFFIXES and 2 <= len(suffix) < len(p.name):
             end -= len(suffix)
         for i in range(p.start, end):
             masked[i] = "□"

@@ -3,6 +3,7 @@ read from the gazetteer (``data/places.geojson``). Without a gazetteer the map s
 """
 from __future__ import annotations
 
+import html
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,4 +71,21 @@ def outline_layer(places: Places, datum: str = "wgs84") -> folium.GeoJson | None
         style_function=lambda _f: {"color": "#555", "weight": 2, "fill": False, "dashArray": "6 4",
                                    "interactive": False},
         interactive=False, className="geo-outline", pane="geoContext",
+        attribution=outline_credit(places.outlines),
     )
+
+
+def outline_credit(outlines: list[dict]) -> str:
+    """The attribution the outline's licence asks for, built from each place's own source and licence.
+
+    Leaflet shows attribution as HTML, so the text from data is escaped.
+    """
+    credits = []
+    for f in outlines:
+        p = f.get("properties") or {}
+        source = str(p.get("source") or "").split(" ")[0]
+        licence = str(p.get("licence") or "").split(";")[0].split(" (")[0]
+        credit = f"{source} ({licence})" if source and licence else source or licence
+        if credit and credit not in credits:
+            credits.append(credit)
+    return html.escape("边界 · boundary: " + ", ".join(credits)) if credits else ""

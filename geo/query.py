@@ -6,7 +6,7 @@ implementation and the one the GeoJSON file store uses.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Iterator
 
 
@@ -129,3 +129,36 @@ def count_items(features: Iterable[dict], flt: ItemFilter | None = None) -> dict
 def iter_values(features: Iterable[dict], key: str) -> Iterator:
     for f in features:
         yield (f.get("properties") or {}).get(key)
+
+
+# Filter dimensions a sidebar shows counts for, and the property each one tests.
+FACET_FIELDS = {"statuses": "status", "categories": "category", "plans": "plan", "years": "year"}
+
+
+def filter_with_facets(features: Iterable[dict], flt: ItemFilter | None,
+                       facets: tuple[str, ...] = ("statuses", "categories")) -> tuple[list[dict], dict[str, dict]]:
+    """The items matching ``flt`` and, per facet, counts per value among items matching every *other* condition.
+
+    That is what a filter sidebar shows beside each option ("计划 (12)"). One pass over the
+    items instead of one filter per facet plus the filter itself: at county scale each pass
+    costs a noticeable part of a rerun.
+    """
+    flt = flt or ItemFilter()
+    base = replace(flt, **{d: () for d in facets})
+    wanted = [(d, FACET_FIELDS[d], set(getattr(flt, d))) for d in facets]
+    counts: dict[str, dict] = {d: {} for d in facets}
+    filtered: list[dict] = []
+    for f in features:
+        if not matches(f, base):
+            continue
+        p = f.get("properties") or {}
+        values = [p.get(field) for _, field, _ in wanted]
+        failing = [d for (d, _, allowed), v in zip(wanted, values) if allowed and v not in allowed]
+        if not failing:
+            filtered.append(f)
+        elif len(failing) > 1:
+            continue
+        for (d, _, _), v in zip(wanted, values):
+            if not failing or failing[0] == d:
+                counts[d][v] = counts[d].get(v, 0) + 1
+    return filtered, counts

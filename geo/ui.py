@@ -12,7 +12,6 @@ from pathlib import Path
 
 import streamlit as st
 
-import geo.store  # noqa: F401  (before geo.query: see geo.ui_state)
 from geo import config, i18n, ui_state
 from geo.contract import AREA_TOWN_SEAT, AREA_WHOLE_TOWN, CATEGORIES, STATUSES
 from geo.mapview import base_map, load_places, split_by_precision
@@ -21,7 +20,7 @@ from geo.mapview.aggregate import BADGE_ID_PREFIX, areas_of_badge
 from geo.mapview.basemaps import available as available_basemaps
 from geo.mapview.context import Places
 from geo.mapview.popups import quantity_text
-from geo.query import filter_items, geometry_bounds
+from geo.query import filter_with_facets, geometry_bounds
 from geo.store import StoreError, open_store
 from geo.ui_state import Keys, ViewState
 
@@ -39,6 +38,7 @@ class Context:
     state: ViewState
     villages: list[str]
     filtered: list[dict] = field(default_factory=list)
+    filter_cache: tuple | None = None  # (ItemFilter, filtered, facet counts) of this run
 
     @property
     def lang(self) -> str:
@@ -126,15 +126,13 @@ def show_problems(ctx: Context) -> None:
 
 
 # ---- sidebar -------------------------------------------------------------------
-def _facet_counts(ctx: Context, state: ViewState, dimension: str) -> dict:
-    """Counts per value of one dimension among items matching every other filter."""
-    flt = ui_state.replace(state, **{dimension: ()}).item_filter(ctx.villages)
-    counts: dict = {}
-    key = {"statuses": "status", "categories": "category", "plans": "plan", "years": "year"}[dimension]
-    for f in filter_items(ctx.features, flt):
-        v = (f.get("properties") or {}).get(key)
-        counts[v] = counts.get(v, 0) + 1
-    return counts
+def _filter_and_facets(ctx: Context, state: ViewState) -> dict:
+    """Filter once per run and keep the sidebar's per-option counts from the same pass."""
+    flt = state.item_filter(ctx.villages)
+    if ctx.filter_cache is None or ctx.filter_cache[0] != flt:
+        filtered, facets = filter_with_facets(ctx.features, flt, ("statuses", "categories"))
+        ctx.filter_cache = (flt, filtered, facets)
+    return ctx.filter_cache[2]
 
 
 def _keep_valid(key: str, options) -> None:
@@ -158,12 +156,11 @@ def sidebar(ctx: Context) -> ViewState:
                        placeholder="—")
         _keep_valid(Keys.VILLAGES, ctx.villages)
         st.multiselect(i18n.t("villages", lang), ctx.villages, key=Keys.VILLAGES, placeholder="—")
-        counts = _facet_counts(ctx, state, "statuses")
+        facets = _filter_and_facets(ctx, state)
         st.multiselect(i18n.t("status", lang), list(STATUSES), key=Keys.STATUSES, placeholder="—",
-                       format_func=lambda s: f"{i18n.status_label(s, lang)} ({counts.get(s, 0)})")
-        counts = _facet_counts(ctx, state, "categories")
+                       format_func=lambda s: f"{i18n.status_label(s, lang)} ({facets['statuses'].get(s, 0)})")
         st.multiselect(i18n.t("category", lang), list(CATEGORIES), key=Keys.CATEGORIES, placeholder="—",
-                       format_func=lambda c: f"{i18n.category_label(c, lang)} ({counts.get(c, 0)})")
+                       format_func=lambda c: f"{i18n.category_label(c, lang)} ({facets['categories'].get(c, 0)})")
         plans = sorted({(f.get("properties") or {}).get("plan") for f in ctx.features} - {None})
         years = sorted({(f.get("properties") or {}).get("year") for f in ctx.features} - {None})
         _keep_valid(Keys.PLANS, plans)
@@ -182,7 +179,8 @@ def sidebar(ctx: Context) -> ViewState:
 
 
 def apply_filters(ctx: Context) -> Context:
-    ctx.filtered = filter_items(ctx.features, ctx.state.item_filter(ctx.villages))
+    _filter_and_facets(ctx, ctx.state)
+    ctx.filtered = ctx.filter_cache[1]
     return ctx
 
 

@@ -320,7 +320,6 @@ def draw_map(ctx, *, key: str, height: int = 520, focus: dict | None = None, pla
     Clicks and drawings are in the displayed basemap's datum (GCJ-02 on Gaode tiles);
     :func:`_proposal_from_map` records that datum so the placement converts it back.
     """
-    import folium
     from folium.plugins import Draw
     from streamlit_folium import st_folium
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Iterable, Mapping
 
-import geo.store  # noqa: F401  (import order: geo.query must not be the first to import geo.store)
 from geo.contract import AREA_TOWN_SEAT, AREA_WHOLE_TOWN, CATEGORIES, STATUSES
-from geo.store.base import ItemFilter
+from geo.query import ItemFilter
 
 AREA_KINDS = ("village", "seat", "whole")  # 行政村 / 镇区 / 全镇
 

@@ -17,7 +17,6 @@ from geo.mapview import aggregate, controls, item_layer, offline, styles
 from geo.mapview.basemaps import Basemap, add_to as add_basemap
 from geo.mapview.context import Places, outline_layer
 from geo.mapview.legend import Legend
-import geo.store  # noqa: F401  (geo.query must not be the first to import geo.store: circular)
 from geo.query import geometry_bounds
 
 # Where the map opens when there is nothing to fit (no items, no gazetteer): China.

@@ -5,7 +5,6 @@ import argparse
 import json
 from pathlib import Path
 
-import geo.store  # noqa: F401  (before geo.query: see geo.ui_state)
 from geo import config
 from geo.cli import CliError
 from geo.contract import CATEGORIES, STATUSES, validate_feature
@@ -14,7 +13,7 @@ from geo.mapview.context import load_places
 from geo.mapview.offline import MissingAsset
 from geo.mapview.standalone import render_html, write_html
 from geo.query import filter_items
-from geo.store.base import ItemFilter
+from geo.query import ItemFilter
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -26,7 +26,6 @@ import folium
 import numpy as np
 from folium.utilities import JsCode
 
-import geo.store  # noqa: F401  (geo.query must not be the first to import geo.store: circular)
 from geo import i18n
 from geo.coords import convert, convert_geometry
 from geo.mapview.item_layer import is_precisely_located, split_by_precision

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
-import geo.store  # noqa: F401  (geo.query must not be the first to import geo.store: circular)
 from geo import i18n
 from geo.contract import AREA_TOWN_SEAT, AREA_WHOLE_TOWN, CATEGORIES, STATUSES
 from geo.field import progress_of

@@ -188,3 +188,73 @@ def merge_one(existing: dict, extracted: dict) -> tuple[dict, list[str]]:
     else:
         props.pop("flags", None)
     return merged, kept
+
+
+def raise_if_invalid(feature: dict) -> None:
+    from geo.contract import validate_feature
+
+    problems = validate_feature(feature)
+    if problems:
+        raise InvalidItem(feature.get("id", "?"), problems)
+
+
+def audit_entries(ts: str, user: str, item_id: str, old: dict | None, diffs: dict, version: int,
+                  action: str | None = None) -> list[AuditEntry]:
+    """One audit entry per changed field."""
+    act = action or ("create" if old is None else "update")
+    return [AuditEntry(ts=ts, user=user, item=item_id, action=act, field=k, old=o, new=n, version=version)
+            for k, (o, n) in diffs.items()]
+
+
+def plan_merge(current: dict[str, dict], features: list[dict], *, user: str,
+               ts: str) -> tuple[MergeReport, dict[str, dict], list[AuditEntry]]:
+    """What merging a fresh extraction into ``current`` (id → stored feature, in store order) changes.
+
+    Returns the report, {id: new feature} for every item to write (in the order each first
+    changed; new ids last in extraction order) and the audit entries. Nothing is written here:
+    every backend applies the same decisions in its own transaction.
+    """
+    report = MergeReport()
+    changed: dict[str, dict] = {}
+    entries: list[AuditEntry] = []
+    plans = {(f.get("properties") or {}).get("plan") for f in features}
+    seen = set()
+    for feature in features:
+        item_id = feature["id"]
+        seen.add(item_id)
+        old = current.get(item_id)
+        if old is None:
+            new = stamp(feature, version=1, user=user, ts=ts)
+            raise_if_invalid(new)
+            changed[item_id] = new
+            report.added.append(item_id)
+            entries.extend(audit_entries(ts, user, item_id, None, changed_fields(None, new), 1))
+            continue
+        merged, kept = merge_one(old, feature)
+        if kept:
+            report.kept_human_fields[item_id] = kept
+        diffs = changed_fields(old, merged)
+        if not diffs:
+            report.unchanged.append(item_id)
+            continue
+        version = old["properties"]["version"] + 1
+        new = stamp(merged, version=version, user=user, ts=ts)
+        raise_if_invalid(new)
+        changed[item_id] = new
+        report.updated.append(item_id)
+        entries.extend(audit_entries(ts, user, item_id, old, diffs, version, action="merge"))
+    for item_id, old in current.items():
+        props = old.get("properties") or {}
+        if item_id in seen or props.get("plan") not in plans:
+            continue
+        # Gone from the new extraction: kept (a person may rely on it), flagged once.
+        report.kept_missing.append(item_id)
+        flags = list(props.get("flags") or [])
+        if "not_in_latest_extraction" not in flags:
+            merged = copy.deepcopy(old)
+            merged["properties"]["flags"] = flags + ["not_in_latest_extraction"]
+            version = props["version"] + 1
+            changed[item_id] = stamp(merged, version=version, user=user, ts=ts)
+            entries.extend(audit_entries(ts, user, item_id, old, changed_fields(old, merged), version,
+                                         action="merge"))
+    return report, changed, entries

@@ -20,7 +20,7 @@ from geo.store.atomic import (
 )
 from geo.store.base import (
     AuditEntry, CorruptStore, InvalidItem, ItemFilter, MergeReport, StoreError, VersionConflict,
-    Viewport, changed_fields, is_machine_user, merge_one, now_iso, stamp,
+    Viewport, audit_entries, changed_fields, is_machine_user, now_iso, plan_merge, raise_if_invalid, stamp,
 )
 
 LOCK_TIMEOUT_S = 30
@@ -145,7 +145,7 @@ class FileStore:
                 problems = validate_feature(new)
                 if problems:
                     raise InvalidItem(item_id, problems)
-                entries.extend(_entries(ts, user, item_id, old, diffs, actual + 1))
+                entries.extend(audit_entries(ts, user, item_id, old, diffs, actual + 1))
                 if pos is None:
                     by_id[item_id] = len(current)
                     current.append(new)
@@ -157,53 +157,17 @@ class FileStore:
             return saved
 
     def merge_extracted(self, features: list[dict], *, user: str = "build") -> MergeReport:
-        """Merge a fresh extraction by id, keeping every human-owned value (see ``merge_one``)."""
-        report = MergeReport()
+        """Merge a fresh extraction by id, keeping every human-owned value (see ``base.plan_merge``)."""
         with self._locked():
             current = list(self._read())
             by_id = {f.get("id"): i for i, f in enumerate(current)}
-            plans = {(f.get("properties") or {}).get("plan") for f in features}
-            seen = set()
-            ts = now_iso()
-            entries: list[AuditEntry] = []
-            for feature in features:
-                item_id = feature["id"]
-                seen.add(item_id)
-                pos = by_id.get(item_id)
-                if pos is None:
-                    new = stamp(feature, version=1, user=user, ts=ts)
-                    _raise_if_invalid(new)
-                    by_id[item_id] = len(current)
+            report, changed, entries = plan_merge({f.get("id"): f for f in current}, features,
+                                                  user=user, ts=now_iso())
+            for item_id, new in changed.items():
+                if item_id in by_id:
+                    current[by_id[item_id]] = new
+                else:
                     current.append(new)
-                    report.added.append(item_id)
-                    entries.extend(_entries(ts, user, item_id, None, changed_fields(None, new), 1))
-                    continue
-                old = current[pos]
-                merged, kept = merge_one(old, feature)
-                if kept:
-                    report.kept_human_fields[item_id] = kept
-                diffs = changed_fields(old, merged)
-                if not diffs:
-                    report.unchanged.append(item_id)
-                    continue
-                version = old["properties"]["version"] + 1
-                new = stamp(merged, version=version, user=user, ts=ts)
-                _raise_if_invalid(new)
-                current[pos] = new
-                report.updated.append(item_id)
-                entries.extend(_entries(ts, user, item_id, old, diffs, version, action="merge"))
-            for pos, old in enumerate(current):
-                props = old.get("properties") or {}
-                if old.get("id") in seen or props.get("plan") not in plans:
-                    continue
-                report.kept_missing.append(old["id"])
-                flags = list(props.get("flags") or [])
-                if "not_in_latest_extraction" not in flags:
-                    merged = copy.deepcopy(old)
-                    merged["properties"]["flags"] = flags + ["not_in_latest_extraction"]
-                    version = props["version"] + 1
-                    current[pos] = stamp(merged, version=version, user=user, ts=ts)
-                    entries.extend(_entries(ts, user, old["id"], old, changed_fields(old, merged), version, action="merge"))
             if entries:
                 self._write(current, entries)
         return report
@@ -214,7 +178,7 @@ class FileStore:
         ``audit=False``: log nothing (a copy into an empty store brings its own history).
         """
         for f in features:
-            _raise_if_invalid(f)
+            raise_if_invalid(f)
         with self._locked():
             old = {f.get("id"): f for f in self._read()}
             ts = now_iso()
@@ -222,7 +186,7 @@ class FileStore:
             for f in features:
                 diffs = changed_fields(old.get(f["id"]), f)
                 if diffs:
-                    entries.extend(_entries(ts, user, f["id"], old.get(f["id"]), diffs, f["properties"]["version"], action="restore"))
+                    entries.extend(audit_entries(ts, user, f["id"], old.get(f["id"]), diffs, f["properties"]["version"], action="restore"))
             self._write(list(features), entries if audit else [])
 
     # ---- history -------------------------------------------------------
@@ -250,16 +214,6 @@ class FileStore:
             append_lines(self.audit_path, [json.dumps(e.as_dict(), ensure_ascii=False) for e in entries])
 
 
-def _raise_if_invalid(feature: dict) -> None:
-    problems = validate_feature(feature)
-    if problems:
-        raise InvalidItem(feature.get("id", "?"), problems)
-
-
-def _entries(ts, user, item_id, old, diffs, version, action=None) -> list[AuditEntry]:
-    act = action or ("create" if old is None else "update")
-    return [AuditEntry(ts=ts, user=user, item=item_id, action=act, field=k, old=o, new=n, version=version)
-            for k, (o, n) in diffs.items()]
 
 
 class _LockGuard:

@@ -32,7 +32,7 @@ from geo.contract import CONTRACT_FIELDS, validate_feature
 from geo.query import COUNT_FIELDS, geometry_bounds, search_terms, search_text
 from geo.store.base import (
     AuditEntry, InvalidItem, ItemFilter, MergeReport, StoreError, VersionConflict, Viewport,
-    changed_fields, is_machine_user, merge_one, now_iso, stamp,
+    audit_entries, changed_fields, is_machine_user, now_iso, plan_merge, raise_if_invalid, stamp,
 )
 
 # One constant for every app server: migrations run by one of them at a time.
@@ -275,14 +275,13 @@ class PostgisStore:
                 if problems:
                     raise InvalidItem(item_id, problems)
                 _write_item(conn, new, expected_version=actual if old is not None else None)
-                _insert_audit(conn, _entries(ts, user, item_id, old, diffs, actual + 1))
+                _insert_audit(conn, audit_entries(ts, user, item_id, old, diffs, actual + 1))
                 state[item_id] = new
                 saved.append(copy.deepcopy(new))
             return saved
 
     def merge_extracted(self, features: list[dict], *, user: str = "build") -> MergeReport:
-        """Merge a fresh extraction by id, keeping every human-owned value (see ``base.merge_one``)."""
-        report = MergeReport()
+        """Merge a fresh extraction by id, keeping every human-owned value (see ``base.plan_merge``)."""
         with self._transaction() as conn:
             plans = sorted({p for p in ((f.get("properties") or {}).get("plan") for f in features) if p is not None})
             ids = [f["id"] for f in features]
@@ -291,63 +290,12 @@ class PostgisStore:
                 "SELECT id, props, geojson, extra FROM items WHERE id = ANY(%s) OR plan = ANY(%s) "
                 "ORDER BY seq FOR UPDATE", (ids, plans)).fetchall()
             current = {r[0]: _feature(r) for r in rows}
-            order = [r[0] for r in rows]
             original_version = {i: f["properties"]["version"] for i, f in current.items()}
-            dirty: list[str] = []
-            seen = set()
-            ts = now_iso()
-            entries: list[AuditEntry] = []
-            for feature in features:
-                item_id = feature["id"]
-                seen.add(item_id)
-                old = current.get(item_id)
-                if old is None:
-                    new = stamp(feature, version=1, user=user, ts=ts)
-                    _raise_if_invalid(new)
-                    current[item_id] = new
-                    order.append(item_id)
-                    dirty.append(item_id)
-                    report.added.append(item_id)
-                    entries.extend(_entries(ts, user, item_id, None, changed_fields(None, new), 1))
-                    continue
-                merged, kept = merge_one(old, feature)
-                if kept:
-                    report.kept_human_fields[item_id] = kept
-                diffs = changed_fields(old, merged)
-                if not diffs:
-                    report.unchanged.append(item_id)
-                    continue
-                version = old["properties"]["version"] + 1
-                new = stamp(merged, version=version, user=user, ts=ts)
-                _raise_if_invalid(new)
-                current[item_id] = new
-                dirty.append(item_id)
-                report.updated.append(item_id)
-                entries.extend(_entries(ts, user, item_id, old, diffs, version, action="merge"))
-            for item_id in order:
-                old = current[item_id]
-                props = old.get("properties") or {}
-                if item_id in seen or props.get("plan") not in plans:
-                    continue
-                report.kept_missing.append(item_id)
-                flags = list(props.get("flags") or [])
-                if "not_in_latest_extraction" not in flags:
-                    merged = copy.deepcopy(old)
-                    merged["properties"]["flags"] = flags + ["not_in_latest_extraction"]
-                    version = props["version"] + 1
-                    current[item_id] = stamp(merged, version=version, user=user, ts=ts)
-                    dirty.append(item_id)
-                    entries.extend(_entries(ts, user, item_id, old, changed_fields(old, merged), version,
-                                            action="merge"))
-            written = set()
-            for item_id in dirty:  # each changed item written once, in the order it first changed
-                if item_id in written:
-                    continue
-                written.add(item_id)
-                _write_item(conn, current[item_id], expected_version=original_version.get(item_id))
+            report, changed, entries = plan_merge(current, features, user=user, ts=now_iso())
+            for item_id, new in changed.items():
+                _write_item(conn, new, expected_version=original_version.get(item_id))
             _insert_audit(conn, entries)
         return report
-
     def replace_all(self, features: list[dict], *, user: str, audit: bool = True) -> None:
         """Make the store hold exactly ``features``, in that order (store copy, restore).
 
@@ -356,7 +304,7 @@ class PostgisStore:
         """
         seen: set = set()
         for f in features:
-            _raise_if_invalid(f)
+            raise_if_invalid(f)
             if f["id"] in seen:
                 raise StoreError(f"item {f['id']}: appears twice in the collection; remove one copy and try again")
             seen.add(f["id"])
@@ -369,7 +317,7 @@ class PostgisStore:
                 for f in features:
                     diffs = changed_fields(old.get(f["id"]), f)
                     if diffs:
-                        entries.extend(_entries(ts, user, f["id"], old.get(f["id"]), diffs,
+                        entries.extend(audit_entries(ts, user, f["id"], old.get(f["id"]), diffs,
                                                 f["properties"]["version"], action="restore"))
             conn.execute("DELETE FROM items")
             _copy_items(conn, features)
@@ -712,14 +660,4 @@ def _where(flt: ItemFilter) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
-def _raise_if_invalid(feature: dict) -> None:
-    problems = validate_feature(feature)
-    if problems:
-        raise InvalidItem(feature.get("id", "?"), problems)
-
-
-def _entries(ts, user, item_id, old, diffs, version, action=None) -> list[AuditEntry]:
-    act = action or ("create" if old is None else "update")
-    return [AuditEntry(ts=ts, user=user, item=item_id, action=act, field=k, old=o, new=n, version=version)
-            for k, (o, n) in diffs.items()]
 

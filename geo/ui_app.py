@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import i18n, i18n_meeting, ui, ui_edit, ui_projector, ui_state
+from geo import i18n, ui, ui_edit, ui_projector, ui_state
 from geo.ui_state import Keys
 
 
@@ -45,9 +45,9 @@ def run() -> None:
         st.Page("pages/plan.py", title=i18n.t("page_plan", lang), icon=":material/article:", url_path="plan"),
         st.Page("pages/locate.py", title=i18n.t("page_locate", lang), icon=":material/pin_drop:", url_path="locate"),
         st.Page("pages/field.py", title=i18n.t("page_field", lang), icon=":material/explore:", url_path="field"),
-        st.Page("pages/projector.py", title=i18n_meeting.t("page_projector", lang), icon=":material/co_present:",
+        st.Page("pages/projector.py", title=i18n.t("page_projector", lang), icon=":material/co_present:",
                 url_path="projector"),
-        st.Page("pages/exchange.py", title=i18n_meeting.t("page_exchange", lang), icon=":material/swap_vert:",
+        st.Page("pages/exchange.py", title=i18n.t("page_exchange", lang), icon=":material/swap_vert:",
                 url_path="exchange"),
     ]
     st.session_state[Keys.MAP_PAGE] = pages[0]

@@ -15,7 +15,7 @@ import streamlit as st
 from geo import config, i18n, ui_edit
 from geo.contract import CATEGORIES, STATUSES
 from geo.export import FORMATS, ExportError, export_bytes
-from geo.i18n_meeting import t
+from geo.i18n import t
 from geo.importer import ImportOptions, ImportRefused, apply_import, plan_import
 from geo.importer.limits import DEFAULT_LIMITS
 from geo.importer.mapping import TARGETS

@@ -9,7 +9,7 @@ import streamlit as st
 
 from geo import i18n
 from geo.contract import STATUSES
-from geo.i18n_meeting import t
+from geo.i18n import t
 from geo.mapview.basemaps import available as available_basemaps
 from geo.mapview.styles import status_colour
 from geo.projector import MODES, Step, StepSummary, build_steps, clamp_index, meeting_title, summarise

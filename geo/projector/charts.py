@@ -86,7 +86,7 @@ def _style(chart, font_size: int):
 
 def status_category_chart(features, lang: str = "zh", font_size: int = 20):
     import altair as alt
-    from geo.i18n_meeting import t
+    from geo.i18n import t
     rows = status_category_rows(features, lang)
     chart = alt.Chart(alt.Data(values=rows), title=t("chart_status_category", lang)).mark_bar().encode(
         y=alt.Y("category:N", sort=alt.EncodingSortField("cat_order", op="min"), title=None),
@@ -101,7 +101,7 @@ def status_category_chart(features, lang: str = "zh", font_size: int = 20):
 
 def area_chart(features, lang: str = "zh", font_size: int = 20):
     import altair as alt
-    from geo.i18n_meeting import t
+    from geo.i18n import t
     rows = area_rows(features, lang)
     chart = alt.Chart(alt.Data(values=rows), title=t("chart_area", lang)).mark_bar().encode(
         y=alt.Y("area:N", sort=alt.EncodingSortField("area_order", op="min"), title=None),
@@ -117,7 +117,7 @@ def area_chart(features, lang: str = "zh", font_size: int = 20):
 def targets_chart(features, lang: str = "zh", font_size: int = 20):
     """Done as a share of each item's target (a bar per item, the target is the 100 % rule)."""
     import altair as alt
-    from geo.i18n_meeting import t
+    from geo.i18n import t
     rows = target_rows(features, lang)
     base = alt.Chart(alt.Data(values=rows), title=t("chart_targets", lang))
     bars = base.mark_bar(color="#E69F00").encode(

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.contract import AREA_TOWN_SEAT, AREA_WHOLE_TOWN, HUMAN_GEOMETRY_SOURCES
+from geo.contract import AREA_TOWN_SEAT, AREA_WHOLE_TOWN
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.geocode import GeocodeResult, GeocoderChain, configured_providers
 
@@ -326,26 +326,3 @@ def build_plans(paths, output: str | Path, *, places_path: str | Path | None = N
         reports[-1].problems.extend(p for p in validate_path(output) if p.severity == "error")
     return reports
 
-
-def relocate_items(store, gazetteer: Gazetteer, place_ids: set[str] | None = None, *, user: str = "build:relocate") -> list[str]:
-    """Re-derive the geometry of items that refer to ``place_ids`` (all when None) after places were located.
-
-    Items whose geometry a person set (manual, gps, draw, import) are left alone.
-    Returns the ids of items that changed.
-    """
-    chain = GeocoderChain(gazetteer)
-    changed = []
-    for item in store.load():
-        props = item.get("properties") or {}
-        if props.get("geometry_source") in HUMAN_GEOMETRY_SOURCES or "geometry" in (props.get("edited_fields") or []):
-            continue
-        refs = set(props.get("place_refs") or []) | set(gazetteer.place_ids_for(props))
-        if place_ids is not None and not (refs & set(place_ids)):
-            continue
-        new = item_feature(props, gazetteer, chain)
-        new["properties"]["version"] = props.get("version")
-        if new["geometry"] != item.get("geometry") or new["properties"] != props:
-            changed.append((new, props.get("version")))
-    if changed:
-        store.save_items([c[0] for c in changed], user=user, expected_versions=[c[1] for c in changed])
-    return [c[0]["id"] for c in changed]

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from geo import coords
-from geo.build import build_plan, relocate_items
+from geo.build import build_plan
 from geo.config import PROJECT_ROOT
 from geo.gazetteer import load_gazetteer, write_places
 from geo.store import open_store
@@ -83,7 +83,7 @@ def test_nothing_is_located_without_gazetteer_geometry_and_seat_is_never_used(to
     assert sum(report.counts.values()) == report.items
 
 
-def test_placing_villages_once_locates_every_item_and_draws_segments(town):
+def test_a_rebuild_after_places_are_located_locates_every_item_and_draws_segments(town):
     data, plan = town
     build_plan(plan, data / "projects.geojson", places_path=data / "places.geojson")
     gaz = load_gazetteer(data / "places.geojson")
@@ -91,10 +91,9 @@ def test_placing_villages_once_locates_every_item_and_draws_segments(town):
     b = coords.gcj02_to_wgs84(121.35, 28.95)
     gaz.set_geometry("V1", {"type": "Point", "coordinates": list(a)}, "manual", "site", "editor", datum_original="gcj02")
     gaz.set_geometry("V2", {"type": "Point", "coordinates": list(b)}, "gps", "site", "field")
-    store = open_store(data)
-    changed = relocate_items(store, load_gazetteer(data / "places.geojson"), {"V1", "V2"})
-    assert changed
-    items = {f["id"]: f for f in store.load()}
+    report = build_plan(plan, data / "projects.geojson", places_path=data / "places.geojson")
+    assert report.merge.updated
+    items = {f["id"]: f for f in open_store(data).load()}
     tea = by_text(list(items.values()), "甲岙村茶叶")
     assert tea["geometry"] == {"type": "Point", "coordinates": list(a)}
     assert tea["properties"]["precision"] == "village" and tea["properties"]["geometry_source"] == "gazetteer"
@@ -102,8 +101,6 @@ def test_placing_villages_once_locates_every_item_and_draws_segments(town):
     if road:  # the extractor recognised "甲岙村至丙岭村": a two-point line, marked segment
         assert road[0]["geometry"]["type"] == "LineString" and road[0]["properties"]["precision"] == "segment"
         assert road[0]["geometry"]["coordinates"] == [list(a), list(b)]
-    # a rebuild gives the same result (located from the gazetteer, not from the store)
-    report = build_plan(plan, data / "projects.geojson", places_path=data / "places.geojson")
     assert report.counts["village"] + report.counts["segment"] >= 2
 
 

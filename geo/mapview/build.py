@@ -38,7 +38,25 @@ def data_bounds(features: Iterable[dict], places: Places | None = None) -> tuple
     boxes = [b for b in boxes if b]
     if not boxes:
         return None
-    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+    return _at_least_town_sized((min(b[0] for b in boxes), min(b[1] for b in boxes),
+                                 max(b[2] for b in boxes), max(b[3] for b in boxes)))
+
+
+# Opening on a single point (one site, or only a town seat badge) would zoom to street level and
+# hide the town around it; the opening view spans at least about a town (~9 km).
+MIN_OPENING_SPAN_DEG = 0.08
+
+
+def _at_least_town_sized(bounds: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
+    w, s, e, n = bounds
+    half = MIN_OPENING_SPAN_DEG / 2
+    if e - w < MIN_OPENING_SPAN_DEG:
+        cx = (w + e) / 2
+        w, e = cx - half, cx + half
+    if n - s < MIN_OPENING_SPAN_DEG:
+        cy = (s + n) / 2
+        s, n = cy - half, cy + half
+    return (w, s, e, n)
 
 
 def _to_datum(bounds, datum):

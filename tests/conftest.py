@@ -26,3 +26,16 @@ def make_item(item_id: str = "t-0001", **props) -> dict:
 @pytest.fixture
 def item_factory():
     return lambda *a, **k: copy.deepcopy(make_item(*a, **k))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for the whole run (Playwright's sync API allows one per process)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

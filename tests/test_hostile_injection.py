@@ -92,42 +92,37 @@ def test_standalone_map_html_has_every_field_escaped(map_html):
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_map_popups_and_tooltips_run_no_script_in_chromium(map_html, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_map_popups_and_tooltips_run_no_script_in_chromium(map_html, tmp_path, browser):
     page_file = tmp_path / "map.html"
     page_file.write_text(map_html, encoding="utf-8")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync"])
-        try:
-            page = browser.new_page()
-            dialogs, blocked = [], []
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "about:", "blob:"))
-                       else (blocked.append(r.request.url), r.abort()))
-            page.goto(page_file.as_uri())
-            page.wait_for_function("Object.keys(window).some(k => k.startsWith('map_'))")
-            opened = page.evaluate("""() => {
-                const map = window[Object.keys(window).find(k => k.startsWith('map_'))];
-                const texts = [];
-                map.eachLayer(l => {
-                    if (l.getPopup && l.getPopup()) { l.openPopup(); texts.push(l.getPopup().getElement()?.textContent || ''); }
-                    if (l.getTooltip && l.getTooltip()) { l.openTooltip(); texts.push(l.getTooltip().getElement()?.textContent || ''); }
-                });
-                return texts;
-            }""")
-            # the payload is on screen as text ...
-            shown = " ".join(opened)
-            assert HTML_PAYLOADS["name"] in shown and "新建卫生院" in shown
-            # ... and nothing of it ran or became an element
-            page.wait_for_timeout(300)  # let any injected onerror/onload fire (bounded, observed below)
-            assert page.evaluate("window.__pwned === undefined")
-            assert page.evaluate("document.querySelectorAll('img[onerror], svg[onload], iframe, [onmouseover]').length") == 0
-            assert dialogs == []
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        dialogs, blocked = [], []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "about:", "blob:"))
+                   else (blocked.append(r.request.url), r.abort()))
+        page.goto(page_file.as_uri())
+        page.wait_for_function("Object.keys(window).some(k => k.startsWith('map_'))")
+        opened = page.evaluate("""() => {
+            const map = window[Object.keys(window).find(k => k.startsWith('map_'))];
+            const texts = [];
+            map.eachLayer(l => {
+                if (l.getPopup && l.getPopup()) { l.openPopup(); texts.push(l.getPopup().getElement()?.textContent || ''); }
+                if (l.getTooltip && l.getTooltip()) { l.openTooltip(); texts.push(l.getTooltip().getElement()?.textContent || ''); }
+            });
+            return texts;
+        }""")
+        # the payload is on screen as text ...
+        shown = " ".join(opened)
+        assert HTML_PAYLOADS["name"] in shown and "新建卫生院" in shown
+        # ... and nothing of it ran or became an element, once the page has loaded and painted twice
+        page.wait_for_load_state("load")
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        assert page.evaluate("window.__pwned === undefined")
+        assert page.evaluate("document.querySelectorAll('img[onerror], svg[onload], iframe, [onmouseover]').length") == 0
+        assert dialogs == []
+    finally:
+        page.close()
 
 
 # ---- exports ---------------------------------------------------------------------------------------------------

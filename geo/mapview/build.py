@@ -75,6 +75,10 @@ def base_map(*, basemap: Basemap, bounds: tuple[float, float, float, float] | No
                    max_zoom=basemap.max_zoom, zoom_control=True)
     # Without a tile layer Leaflet has no max zoom, and marker clustering needs one.
     m.options["maxZoom"] = basemap.max_zoom
+    # Leaflet's keyboard handler focuses the map on mouse down; when the map reaches below the
+    # window the browser then scrolls the page between press and release, and the click misses
+    # what was under the pointer. Clicks on items and count cells matter more than arrow-key panning.
+    m.options["keyboard"] = False
     offline.slim_map_defaults(m)
     CustomPane("geoContext", z_index=350, pointer_events=False).add_to(m)
     add_basemap(m, basemap)

@@ -6,22 +6,15 @@ draws, and that a count cell of the per-view mode zooms in when clicked.
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from geo.bench.synthetic import generate, write_store
-from tests.browser.test_browser_map import FRAME, Guard, _free_port, browser  # noqa: F401  (fixture)
+from tests.browser_support import FRAME, OUT, ROOT, Guard, streamlit_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "test-output"
 PLACES = ROOT / "data" / "places.geojson"
 
 _DRAWN_JS = """(sel) => { const f = document.querySelector(sel); const d = f && f.contentDocument;
@@ -31,34 +24,10 @@ _DRAWN_JS = """(sel) => { const f = document.querySelector(sel); const d = f && 
           zoom: (f.contentWindow.map && f.contentWindow.map.getZoom) ? f.contentWindow.map.getZoom() : null}; }"""
 
 
-def _serve(data: Path):
-    port = _free_port()
-    env = {**os.environ, "GEO_DATA_DIR": str(data)}
-    env.pop("GEO_STORE_URL", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("streamlit did not start")
-        time.sleep(0.2)
-
-
 @pytest.mark.parametrize("n", [1_000, 10_000])
-def test_time_to_items_drawn(browser, tmp_path, n):  # noqa: F811  (fixture imported above)
+def test_time_to_items_drawn(browser, tmp_path, n):
     data = write_store(tmp_path / "data", generate(n, PLACES, seed=8), PLACES)
-    proc, url = _serve(data)
-    try:
+    with streamlit_app(data) as url:
         # One visit to warm the server's caches (store read, index), as a running app has them.
         warm = browser.new_context(viewport={"width": 1366, "height": 768})
         page = warm.new_page()
@@ -91,9 +60,3 @@ def test_time_to_items_drawn(browser, tmp_path, n):  # noqa: F811  (fixture impo
         else:
             assert drawn["items"] > 0 and drawn["cells"] == 0
         ctx.close()
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()

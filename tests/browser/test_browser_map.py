@@ -5,62 +5,19 @@ filter, open the detail of a clicked item, and never run a script from item text
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
 from tests import app_data
+from tests.browser_support import FRAME, LOCAL, OUT, Guard, streamlit_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "test-output"
-FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory, browser):
     data = app_data.build(tmp_path_factory.mktemp("browser") / "data")
-    port = _free_port()
-    env = {**os.environ, "GEO_DATA_DIR": str(data)}
-    env.pop("GEO_STORE_URL", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:  # wait for the health endpoint, not a fixed time
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-        time.sleep(0.2)
-    _warm_up(browser, url)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with streamlit_app(data) as url:
+        _warm_up(browser, url)
+        yield url
 
 
 def _warm_up(browser, url):
@@ -71,39 +28,6 @@ def _warm_up(browser, url):
     page.goto(url + "/?basemap=none")
     page.frame_locator(FRAME).locator("#map_div.leaflet-container").wait_for(timeout=60_000)
     page.close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync"])
-        yield b
-        b.close()
-
-
-class Guard:
-    """Blocks and records every non-local request; records dialogs (none may ever open)."""
-
-    def __init__(self, page):
-        self.blocked: list[tuple[str, str]] = []
-        self.dialogs: list[str] = []
-        page.route("**/*", self._route)
-        page.on("dialog", self._dialog)
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(LOCAL):
-            return route.continue_()
-        self.blocked.append((route.request.resource_type, url))
-        return route.abort()
-
-    def _dialog(self, dialog):
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
 
 
 def _open(browser, url, width=1366, height=768):

@@ -10,11 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from urllib.parse import urlsplit
 from pathlib import Path
 
@@ -26,20 +22,14 @@ from geo.field import distance_text, haversine_m, nearest_items
 from geo.gazetteer import load_gazetteer
 from geo.store import open_store
 from tests import edit_data
+from tests.browser_support import FRAME, LOCAL, streamlit_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 OUT = ROOT / "test-output"
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+MAP_FRAME = FRAME
 WAIT = 60_000
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -47,32 +37,8 @@ def server(tmp_path_factory):
     """One streamlit process for the module; each test gets freshly built data in the same folder."""
     data = tmp_path_factory.mktemp("edit-browser") / "data"
     edit_data.build(data)
-    port = _free_port()
-    env = edit_data.env(data)
-    env.pop("GEO_STORE_URL", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:  # wait for the health endpoint, not a fixed time
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-        time.sleep(0.2)
-    yield url, data
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with streamlit_app(data, env=edit_data.env(data)) as url:
+        yield url, data
 
 
 @pytest.fixture
@@ -81,18 +47,6 @@ def app(server):
     shutil.rmtree(data)
     edit_data.build(data)
     return url, data
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync"])
-        yield b
-        b.close()
 
 
 def _page(browser, url, *, width=1366, height=900, position=None):

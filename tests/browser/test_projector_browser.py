@@ -5,57 +5,24 @@ moves by button and by the ← → keys (from the page and from inside the map).
 test-output/. Waits are on conditions, never fixed sleeps."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from geo.projector import build_steps
 from geo.store import open_store
 from tests import meeting_data
-from tests.browser.test_browser_map import Guard, _free_port, browser  # noqa: F401  (shared fixture)
+from tests.browser_support import FRAME, OUT, Guard, streamlit_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-ROOT = Path(__file__).resolve().parents[2]
-OUT = ROOT / "test-output"
-FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 WAIT = 60_000
 
 
 @pytest.fixture(scope="module")
 def projector_app(tmp_path_factory):
     data = meeting_data.build(tmp_path_factory.mktemp("projector") / "data")
-    port = _free_port()
-    env = {**os.environ, "GEO_DATA_DIR": str(data)}
-    env.pop("GEO_STORE_URL", None)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:  # the health endpoint, not a fixed time
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-        time.sleep(0.2)
-    yield url, open_store(data).load()
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with streamlit_app(data) as url:
+        yield url, open_store(data).load()
 
 
 def _wait_step(page, i: int, n: int, label: str) -> None:

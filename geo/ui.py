@@ -86,7 +86,8 @@ def load_places_cached() -> Places:
     return _places(str(path), mtime)
 
 
-def load_context() -> Context:
+def _read_items() -> tuple[object, list[dict], list[str]]:
+    """(store, items, problems): never raises, so a broken data folder is a message, not a blank page."""
     problems: list[str] = []
     store, features = None, []
     try:
@@ -96,14 +97,31 @@ def load_context() -> Context:
         problems.append(str(exc))
     except Exception as exc:  # noqa: BLE001  (never a blank page: say what is wrong)
         problems.append(f"{type(exc).__name__}: {exc}")
-    features = [f for f in features if isinstance(f, dict)]
+    return store, [f for f in features if isinstance(f, dict)], problems
+
+
+def _villages(features: list[dict]) -> list[str]:
+    return sorted({(f.get("properties") or {}).get("area") for f in features} - {None, "", AREA_TOWN_SEAT,
+                                                                                 AREA_WHOLE_TOWN})
+
+
+def load_context() -> Context:
+    store, features, problems = _read_items()
     places = load_places_cached()
     if places.problem:
         problems.append(places.problem)
-    villages = sorted({(f.get("properties") or {}).get("area") for f in features} - {None, "", AREA_TOWN_SEAT,
-                                                                                      AREA_WHOLE_TOWN})
     state = ui_state.init_session(available_basemaps().keys())
-    return Context(store, features, problems, places, state, villages)
+    return Context(store, features, problems, places, state, _villages(features))
+
+
+def refresh_items(ctx: Context) -> Context:
+    """``ctx`` with its items read again and refiltered; its view state stays as it was."""
+    store, features, problems = _read_items()
+    if ctx.places.problem:
+        problems.append(ctx.places.problem)
+    ctx.store, ctx.features, ctx.problems, ctx.villages = store, features, problems, _villages(features)
+    ctx.filter_cache = None
+    return apply_filters(ctx)
 
 
 def show_problems(ctx: Context) -> None:

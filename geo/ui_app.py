@@ -4,6 +4,8 @@
 """
 from __future__ import annotations
 
+import contextvars
+
 import streamlit as st
 
 from geo import i18n, ui, ui_edit, ui_projector, ui_state
@@ -54,8 +56,17 @@ def run() -> None:
     page = st.navigation(pages, position="sidebar")
     if page is pages[0] and ui_projector.flag_requested():  # ?projector=1 on the map page: meeting-room view
         st.switch_page(next(p for p in pages if p.url_path == "projector"))
-    page.run()
+    token = _ROUTED.set(True)
+    try:
+        page.run()
+    finally:
+        _ROUTED.reset(token)
     ui_state.write_url(ui_state.current())
+
+
+# Set while run() hands over to a page: a page file running without it was started by
+# Streamlit directly, and any context in the session is from an earlier run.
+_ROUTED: contextvars.ContextVar[bool] = contextvars.ContextVar("geo_routed", default=False)
 
 
 def page_context():
@@ -63,11 +74,18 @@ def page_context():
 
     Streamlit runs a ``pages/`` file directly (its old multipage mode) for the first
     request of a freshly started server when that request is a deep link such as
-    ``/list?status=planned``. Running the app's own router from here builds the
-    context and re-enters this page through ``st.navigation`` with the link intact;
-    the outer run then stops.
+    ``/list?status=planned`` (and AppTest's switch_page always does). The session's
+    context is then missing or from an earlier run, so the app's own router runs from
+    here: it builds a fresh context and re-enters this page through ``st.navigation``
+    with the link intact; the outer run then stops. A context from an earlier run is
+    reused for its view state, with the items read again.
     """
-    if Keys.CONTEXT not in st.session_state:
+    if _ROUTED.get():
+        return st.session_state[Keys.CONTEXT]
+    ctx = st.session_state.get(Keys.CONTEXT)
+    if ctx is None:
         run()
         st.stop()
-    return st.session_state[Keys.CONTEXT]
+    # Started directly with a context from an earlier run (AppTest's switch_page does this):
+    # keep that run's view and filters, but read the items afresh.
+    return ui.refresh_items(ctx)

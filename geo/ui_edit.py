@@ -86,7 +86,8 @@ def opened_version(feature: dict) -> int:
     return bases[item_id]
 
 
-def _forget_version(item_id: str, version: int | None = None) -> None:
+def remember_version(item_id: str, version: int | None = None) -> None:
+    """After a save: the version this session now has open (None: forget it)."""
     bases = st.session_state.setdefault(Keys.EDIT_BASE, {})
     if version is None:
         bases.pop(item_id, None)
@@ -135,7 +136,7 @@ def save_change(ctx, item_id: str, kind: str, value, *, lang: str) -> bool:
     except (EditError, field.FieldError) as exc:
         st.error(md(exc))
         return False
-    _forget_version(item_id, saved["properties"]["version"])
+    remember_version(item_id, saved["properties"]["version"])
     flash(i18n.t("saved", lang, version=saved["properties"]["version"]))
     return True
 
@@ -158,12 +159,12 @@ def conflict_box(ctx, item_id: str, lang: str) -> None:
             st.error(md(exc))
             return
         st.session_state.pop(Keys.PENDING_EDIT, None)
-        _forget_version(item_id, saved["properties"]["version"])
+        remember_version(item_id, saved["properties"]["version"])
         flash(i18n.t("saved", lang, version=saved["properties"]["version"]))
         st.rerun()
     if c2.button(i18n.t("conflict_discard", lang), key=f"discard_{item_id}"):
         st.session_state.pop(Keys.PENDING_EDIT, None)
-        _forget_version(item_id)
+        remember_version(item_id)
         st.rerun()
 
 
@@ -303,7 +304,7 @@ def _save_item_geometry(ctx, feature: dict, geometry: dict, how: str, datum: str
             raise
         st.error(md(exc))
         return
-    _forget_version(feature["id"], saved["properties"]["version"])
+    remember_version(feature["id"], saved["properties"]["version"])
     flash(i18n.t("saved", lang, version=saved["properties"]["version"]))
     st.rerun()
 

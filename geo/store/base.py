@@ -245,8 +245,8 @@ def plan_merge(current: dict[str, dict], features: list[dict], *, user: str,
         entries.extend(audit_entries(ts, user, item_id, old, diffs, version, action="merge"))
     for item_id, old in current.items():
         props = old.get("properties") or {}
-        if item_id in seen or props.get("plan") not in plans:
-            continue
+        if item_id in seen or props.get("plan") not in plans or props.get("origin") in ("manual", "import"):
+            continue  # an item a person added was never the extractor's to lose
         # Gone from the new extraction: kept (a person may rely on it), flagged once.
         report.kept_missing.append(item_id)
         flags = list(props.get("flags") or [])

@@ -71,6 +71,12 @@ def _store(target: str):
     return open_store(target)
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _loaded(target: str, revision) -> list[dict]:
+    """All items of a database store at ``revision`` (shared and read-only, like FileStore.load())."""
+    return _store(target).load()
+
+
 @st.cache_data(show_spinner=False)
 def _places(path: str, mtime: float) -> Places:
     return load_places(Path(path))
@@ -91,8 +97,10 @@ def _read_items() -> tuple[object, list[dict], list[str]]:
     problems: list[str] = []
     store, features = None, []
     try:
-        store = _store(store_target())
-        features = list(store.load())
+        target = store_target()
+        store = _store(target)
+        # A database store's full list is read again only when something changed in it.
+        features = _loaded(target, store.revision()) if store.filters_in_database else list(store.load())
     except StoreError as exc:
         problems.append(str(exc))
     except Exception as exc:  # noqa: BLE001  (never a blank page: say what is wrong)
@@ -148,7 +156,13 @@ def _filter_and_facets(ctx: Context, state: ViewState) -> dict:
     """Filter once per run and keep the sidebar's per-option counts from the same pass."""
     flt = state.item_filter(ctx.villages)
     if ctx.filter_cache is None or ctx.filter_cache[0] != flt:
-        filtered, facets = filter_with_facets(ctx.features, flt, ("statuses", "categories"))
+        if ctx.store is not None and ctx.store.filters_in_database:  # PostGIS: WHERE and GROUP BY in SQL
+            filtered = ctx.store.query(flt)
+            facets = {"statuses": ctx.store.counts(ui_state.replace(state, statuses=()).item_filter(ctx.villages))["status"],
+                      "categories": ctx.store.counts(
+                          ui_state.replace(state, categories=()).item_filter(ctx.villages))["category"]}
+        else:
+            filtered, facets = filter_with_facets(ctx.features, flt, ("statuses", "categories"))
         ctx.filter_cache = (flt, filtered, facets)
     return ctx.filter_cache[2]
 

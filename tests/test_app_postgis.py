@@ -69,3 +69,19 @@ def test_history_and_an_editors_status_change_on_both_stores(backend):
     saved = open_store(backend).get(item["id"])
     assert saved["properties"]["status"] == new_status and saved["properties"]["updated_by"] == "anna"
     assert any(e.field == "status" and e.user == "anna" for e in open_store(backend).history(item["id"]))
+
+
+def test_sidebar_counts_per_status_on_both_stores(backend):
+    from geo import i18n
+    from geo.ui_state import Keys
+
+    at = _run({"category": "road"})
+    feats = app_data.features()
+    roads = [f for f in feats if f["properties"]["category"] == "road"]
+    labels = at.sidebar.multiselect(key=Keys.STATUSES).options
+    for status in ("planned", "completed", "in_progress"):
+        n = sum(f["properties"]["status"] == status for f in roads)
+        assert f"{i18n.status_label(status, 'zh')} ({n})" in labels
+    cats = at.sidebar.multiselect(key=Keys.CATEGORIES).options  # other categories ignore the category filter
+    n_school = sum(f["properties"]["category"] == "school" for f in feats)
+    assert f"{i18n.category_label('school', 'zh')} ({n_school})" in cats

@@ -87,6 +87,13 @@ class FileStore:
             self._index = {f.get("id"): f for f in features if isinstance(f, dict)}
         return self._cache
 
+    # Filtering the in-memory list is as fast as it gets for one file.
+    filters_in_database = False
+
+    def revision(self) -> tuple | None:
+        """Changes whenever the file is written (atomic rename: new inode, mtime, size)."""
+        return self._stat_key()
+
     def get(self, item_id: str) -> dict | None:
         self.load()
         found = self._index.get(item_id)

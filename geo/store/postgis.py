@@ -423,6 +423,14 @@ class PostgisStore:
     def item_count(self) -> int:
         return self._fetch("SELECT count(*) FROM items")[0][0]
 
+    # Filters, text search and counts are SQL here: callers ask query()/counts() per filter
+    # change instead of filtering a loaded list.
+    filters_in_database = True
+
+    def revision(self) -> tuple:
+        """Changes whenever any item is added or saved (every save bumps a version)."""
+        return tuple(self._fetch("SELECT count(*), coalesce(max(seq), 0), coalesce(sum(version), 0) FROM items")[0])
+
     def photos(self, item_id: str | None = None) -> list[dict]:
         """Photo metadata rows (kept in step with each item's properties.photos)."""
         sql = ("SELECT item_id, pos, file, caption, taken_at, added_by, added_at, "

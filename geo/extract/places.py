@@ -81,6 +81,7 @@ GENERIC_PREFIXES = set("""
 农村 乡村 城乡 城市 城镇 乡镇 村庄 村级 小微 工业 产业 物流 科技 企业 创业 生态 旅游 农业 现代 智慧 数字 新型 传统 污水 道路 交通 公共
 中心 行政 自然 中心村 重点村 体育 卫生 民主法治 历史文化 集体经济 经济 山区 平原 海岛 沿海 城区 社区 小区 住宅 老旧 城中 城郊
 高速 国道 省道 县道 乡道 村道 主干 干线 支线 快速 环城 人行 步行 商业 特色 精品 主要 全部 所有 相关 其他 以上 党建 三年 文化 教育 医疗
+首家 首批 首个 一批 一些 多个 若干
 新 老 旧 大 小 各 全 本 该 每 两 一 乡 农 渔 山 水 电 网 线 道 马 公 铁 思 出 之 进 门 套 街 城 镇 区 县 市 省 村 内 外 东 西 南 北 中 上 下
 """.split())
 # A village suffix 村 that begins another word: 村民, 村庄, 村落, 村级 …
@@ -99,8 +100,16 @@ _SEG_SPLIT = re.compile(r"至|到|—|－|–|-|~|～")
 _ENUM_RE = re.compile(r"(?P<list>(?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4}?)(?:等)?(?P<n>\d+|[两二三四五六七八九十]+)(?:个|处|座)(?:村|[\u4e00-\u9fff]{2})")
 
 
+# Words for works, never a place on their own (a bare token "工程" in "提升工程、府前街…").
+# Only bare tokens: 建设路 and 工程路 are real road names.
+WORK_NOUNS = frozenset("工程 项目 建设 改造 设施 工作 任务 配套 提升 整治 治理 管网 服务 行动 机制 平台 体系 基础 "
+                       "规划 方案 标准 质量 品牌 设备 系统 网络 环境".split())
+
+
 def _is_generic(prefix: str, kind: str) -> bool:
     if not prefix or prefix in GENERIC_PREFIXES or LEVEL_WORDS.search(prefix):
+        return True
+    if kind == "bare" and (prefix in WORK_NOUNS or prefix[-2:] in WORK_NOUNS):
         return True
     if kind not in ("enterprise",) and re.search(r"农村|乡村|城乡|小微|高标准|党建|三年|[的了着是]", prefix):
         return True
@@ -298,7 +307,10 @@ def find_segment(clause: str, places: list[Place]) -> dict | None:
         if b or any(tail.startswith(s) for s in SEGMENT_SUFFIXES) or (b_name and b is None and _seg_suffix_in(b_name)):
             if not any(tail.startswith(s) for s in SEGMENT_SUFFIXES) and not (b and b.kind in ("road", "rail", "river")):
                 continue
-            return {"along": None, "from": a_name, "to": _strip_seg_suffix(b_name), "at": None}
+            # "广福至洪桥公路": the suffix names the segment, not 洪桥; "马坊路至建业路": both ends are
+            # roads of their own, so 建业路 keeps its 路.
+            to = b_name if _seg_suffix_in(a_name) else _strip_seg_suffix(b_name)
+            return {"along": None, "from": a_name, "to": to, "at": None}
     for p in places:
         if p.kind not in ("road", "river", "rail"):
             continue

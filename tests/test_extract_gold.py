@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from geo.contract import validate_feature
-from geo.extract import extract_file
+from geo.extract import extract_file, extract_text
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "data" / "plans" / "dongcheng-2020-work-plan.txt"
@@ -137,3 +137,12 @@ def test_title_gives_town_and_year():
     assert doc.plan_id == PLAN.stem
     assert (doc.town, doc.year) == ("东塍镇", 2020)
     assert "东塍镇" in doc.title
+
+
+def test_a_known_admin_name_used_as_a_level_is_not_a_place():
+    # the gazetteer knows the county; "<county>示范…" names whose standard, not where
+    known = ["某某市", "甲村"]
+    _doc, items = extract_text("全力打造某某市示范小微园区。推进某某市级重点工程。完成甲村道路硬化。",
+                               plan_id="t", known_places=known)
+    places = {p for it in items for p in it["places"]}
+    assert "某某市" not in places and "甲村" in places

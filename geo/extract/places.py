@@ -100,6 +100,9 @@ _SEG_SPLIT = re.compile(r"至|到|—|－|–|-|~|～")
 _ENUM_RE = re.compile(r"(?P<list>(?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4}?)(?:等)?(?P<n>\d+|[两二三四五六七八九十]+)(?:个|处|座)(?:村|[\u4e00-\u9fff]{2})")
 
 
+# After an administrative name, these make it a level or an authority ("临海市示范…", "市级").
+_LEVEL_AFTER = re.compile(r"示范|级|重点|首批|优秀|先进|标准化")
+
 # Words for works, never a place on their own (a bare token "工程" in "提升工程、府前街…").
 # Only bare tokens: 建设路 and 工程路 are real road names.
 WORK_NOUNS = frozenset("工程 项目 建设 改造 设施 工作 任务 配套 提升 整治 治理 管网 服务 行动 机制 平台 体系 基础 "
@@ -206,6 +209,8 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
         if len(name) < 2:
             continue
         for m in re.finditer(re.escape(name), clause):
+            if _LEVEL_AFTER.match(clause, m.end()):
+                continue  # "临海市示范小微园区", "台州市级…": the name says whose level, not where
             cands.append(Place(name, "bare", m.start(), m.end()))
     # "中街、水岙等3个…", "隔溪、楼桥5个…": short names listed before a count are places of the same kind
     for m in _ENUM_RE.finditer(clause):

@@ -101,7 +101,7 @@ _ENUM_RE = re.compile(r"(?P<list>(?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4
 
 
 # After an administrative name, these make it a level or an authority ("临海市示范…", "市级").
-_LEVEL_AFTER = re.compile(r"示范|级|重点|首批|优秀|先进|标准化")
+_LEVEL_AFTER = re.compile(r"(?:市|县|区|镇|乡)?(?:示范|级|重点|首批|优秀|先进|标准化)")
 
 # Words for works, never a place on their own (a bare token "工程" in "提升工程、府前街…").
 # Only bare tokens: 建设路 and 工程路 are real road names.

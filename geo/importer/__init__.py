@@ -56,6 +56,7 @@ class ImportOptions:
     user: str = "import"
     kind: str | None = None         # force a kind instead of sniffing
     limits: Limits = DEFAULT_LIMITS
+    places_path: Path | None = None  # gazetteer for the location checks; None: the data folder's
 
 
 @dataclass
@@ -173,9 +174,26 @@ def plan_import(source, filename: str | None = None, options: ImportOptions | No
     else:
         raise ImportRefused(f"{name}: not a file type the import knows; use GeoJSON, CSV, XLSX, KML/KMZ, "
                             "GeoPackage, a zipped Shapefile, or a plan document (.txt .docx .pdf .html)")
+    preview.warnings += _location_warnings(preview, name, options)
     if store is not None:
         preview.actions = {f["id"]: _action(preview, f, store.get(f["id"]))[0] for f in preview.features}
     return preview
+
+
+def _location_warnings(preview: ImportPreview, name: str, options: ImportOptions) -> list[str]:
+    """Rows outside the county, or coordinates that look GCJ-02/BD-09 though read as WGS-84.
+
+    Shown in the preview before anything is written, so a wrong datum choice is caught while
+    it can still be changed.
+    """
+    from geo import config
+    from geo.validate_location import load_surroundings, location_problems
+
+    located = [f for f in preview.features if f.get("geometry")]
+    if not located:
+        return []
+    surroundings = load_surroundings(options.places_path or config.places_path())
+    return [p.line() for p in location_problems(located, surroundings, source=name)]
 
 
 def _stored_defaults(rec, mapping: dict[str, str], store) -> dict | None:

@@ -55,6 +55,8 @@ def test_projector_page(browser, projector_app, width, height):  # noqa: F811
         frame.locator(".geo-legend").wait_for(timeout=WAIT)
         _wait_step(page, 1, n, steps[0].label())
         page.locator(".vega-embed canvas, .vega-embed svg").first.wait_for(timeout=WAIT)  # Altair, offline
+        # the map page it came from may linger in the DOM for a moment on a loaded machine
+        page.wait_for_function("(sel) => document.querySelectorAll(sel).length === 1", arg=FRAME, timeout=WAIT)
 
         # sidebar hidden, no Streamlit header; the map fills the viewport below the controls
         assert page.locator('[data-testid="stSidebar"]').is_hidden()

@@ -25,6 +25,24 @@ class ItemFilter:
     include_dropped: bool = False
 
 
+def iter_positions(geometry: dict | None) -> Iterator[list]:
+    """Every [lon, lat(, z)] position of a GeoJSON geometry, GeometryCollections included."""
+    def walk(coords):
+        if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+            yield coords
+        elif isinstance(coords, (list, tuple)):
+            for c in coords:
+                yield from walk(c)
+
+    if not isinstance(geometry, dict):
+        return
+    if geometry.get("type") == "GeometryCollection":
+        for g in geometry.get("geometries") or []:
+            yield from iter_positions(g)
+    else:
+        yield from walk(geometry.get("coordinates"))
+
+
 def geometry_bounds(geometry: dict | None) -> tuple[float, float, float, float] | None:
     """(west, south, east, north) of a GeoJSON geometry, or None."""
     if not geometry:

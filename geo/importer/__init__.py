@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo.contract import CATEGORY_LABELS, STATUS_LABELS
+from geo.query import iter_positions
 from geo.importer.limits import DEFAULT_LIMITS, ImportRefused, Limits, check_size
 from geo.importer.mapping import (
     RowError, auto_mapping, build_feature, check_overrides, validate_built,
@@ -298,24 +299,10 @@ def _plan_document(data: bytes, name: str, options: ImportOptions) -> ImportPrev
 
 # ---- merging ---------------------------------------------------------------------
 
-def _positions(geometry):
-    def walk(c):
-        if isinstance(c, (list, tuple)) and c and isinstance(c[0], (int, float)):
-            yield c
-        elif isinstance(c, (list, tuple)):
-            for x in c:
-                yield from walk(x)
-    if geometry.get("type") == "GeometryCollection":
-        for g in geometry.get("geometries") or []:
-            yield from _positions(g)
-    else:
-        yield from walk(geometry.get("coordinates"))
-
-
 def _shape_key(geometry):
     if geometry.get("type") == "GeometryCollection":
         return ("GC", tuple(_shape_key(g) for g in geometry.get("geometries") or []))
-    return (geometry.get("type"), len(list(_positions(geometry))))
+    return (geometry.get("type"), len(list(iter_positions(geometry))))
 
 
 def geometry_close(a: dict | None, b: dict | None, tol: float = GEOMETRY_TOLERANCE_DEG) -> bool:
@@ -325,13 +312,11 @@ def geometry_close(a: dict | None, b: dict | None, tol: float = GEOMETRY_TOLERAN
     if _shape_key(a) != _shape_key(b):
         return False
     return all(math.isclose(p[0], q[0], abs_tol=tol) and math.isclose(p[1], q[1], abs_tol=tol)
-               for p, q in zip(_positions(a), _positions(b)))
+               for p, q in zip(iter_positions(a), iter_positions(b)))
 
 
 def _merged(preview: ImportPreview, feature: dict, existing: dict) -> dict:
-    """The existing item with the fields the file provides taken from it."""
-    from geo.contract import HUMAN_OWNED_FIELDS  # noqa: F401  (documenting: imports are human decisions)
-
+    """The existing item with the fields the file provides taken from it (an import is a person's decision)."""
     out = copy.deepcopy(existing)
     props, new = out["properties"], feature["properties"]
     provided = preview.provided.get(feature["id"], set(new))

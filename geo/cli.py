@@ -65,3 +65,43 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+# ---- options shared by the commands that filter items ---------------------------
+def add_filter_arguments(parser) -> None:
+    """--status/--area/--category, the same for every command that filters items (render, export, report)."""
+    from geo.contract import STATUS_LABELS
+
+    parser.add_argument("--status", action="append", default=[], metavar="S",
+                        help="keep only these statuses (code or 中文, comma-separated or repeated): "
+                        + ", ".join(f"{k}={v}" for k, v in STATUS_LABELS.items()))
+    parser.add_argument("--area", action="append", default=[], metavar="A",
+                        help="keep only these areas (a village name, 镇区 or 全镇)")
+    parser.add_argument("--category", action="append", default=[], metavar="C",
+                        help="keep only these categories (code or 中文), e.g. road or 道路")
+
+
+def _codes(values: list[str], labels: dict[str, str], what: str) -> tuple[str, ...]:
+    by_label = {v: k for k, v in labels.items()}
+    out = []
+    for raw in values:
+        for part in raw.replace("，", ",").split(","):
+            part = part.strip()
+            if not part:
+                continue
+            code = part if part in labels else by_label.get(part)
+            if code is None:
+                raise CliError(f"--{what} {part!r} is not known; use one of "
+                               + ", ".join(f"{k} ({v})" for k, v in labels.items()))
+            out.append(code)
+    return tuple(out)
+
+
+def item_filter(args):
+    """The ItemFilter of --status/--area/--category, codes or Chinese labels (see add_filter_arguments)."""
+    from geo.contract import CATEGORY_LABELS, STATUS_LABELS
+    from geo.query import ItemFilter
+
+    areas = tuple(p.strip() for raw in args.area for p in raw.replace("，", ",").split(",") if p.strip())
+    return ItemFilter(statuses=_codes(args.status, STATUS_LABELS, "status"),
+                      categories=_codes(args.category, CATEGORY_LABELS, "category"), areas=areas)

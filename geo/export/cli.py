@@ -1,51 +1,17 @@
 """``python -m geo export IN.geojson --format FMT -o OUT [--datum D] [--status S] [--area A] [--category C]``.
 
-Also home of the item-file loading and filter options that ``report`` shares, so
-both commands filter exactly like the map (``geo.query.filter_items``).
+Also home of the item-file loading that ``report`` shares; both filter with the CLI's
+shared options exactly like the map (``geo.query.filter_items``).
 """
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from geo.cli import CliError
-from geo.contract import CATEGORY_LABELS, STATUS_LABELS
+from geo.cli import CliError, add_filter_arguments, item_filter
 from geo.export import FORMATS, ExportError, export_items
-from geo.store import ItemFilter
 from geo.query import filter_items
 from geo.validate import has_errors, validate_path
-
-
-def add_filter_arguments(parser) -> None:
-    parser.add_argument("--status", action="append", default=[], metavar="S",
-                        help="keep only these statuses (code or 中文, comma-separated or repeated): "
-                        + ", ".join(f"{k}={v}" for k, v in STATUS_LABELS.items()))
-    parser.add_argument("--area", action="append", default=[], metavar="A",
-                        help="keep only these areas (a village name, 镇区 or 全镇)")
-    parser.add_argument("--category", action="append", default=[], metavar="C",
-                        help="keep only these categories (code or 中文), e.g. road or 道路")
-
-
-def _codes(values: list[str], labels: dict[str, str], what: str) -> tuple[str, ...]:
-    by_label = {v: k for k, v in labels.items()}
-    out = []
-    for raw in values:
-        for part in raw.replace("，", ",").split(","):
-            part = part.strip()
-            if not part:
-                continue
-            code = part if part in labels else by_label.get(part)
-            if code is None:
-                raise CliError(f"--{what} {part!r} is not known; use one of "
-                               + ", ".join(f"{k} ({v})" for k, v in labels.items()))
-            out.append(code)
-    return tuple(out)
-
-
-def item_filter(args) -> ItemFilter:
-    areas = tuple(p.strip() for raw in args.area for p in raw.replace("，", ",").split(",") if p.strip())
-    return ItemFilter(statuses=_codes(args.status, STATUS_LABELS, "status"),
-                      categories=_codes(args.category, CATEGORY_LABELS, "category"), areas=areas)
 
 
 def load_items(path: str | Path) -> list[dict]:

@@ -6,22 +6,19 @@ import json
 from pathlib import Path
 
 from geo import config
-from geo.cli import CliError
-from geo.contract import CATEGORIES, STATUSES, validate_feature
+from geo.cli import CliError, add_filter_arguments, item_filter
+from geo.contract import validate_feature
 from geo.mapview.basemaps import ORDER
 from geo.mapview.context import load_places
 from geo.mapview.offline import MissingAsset
 from geo.mapview.standalone import render_html, write_html
 from geo.query import filter_items
-from geo.query import ItemFilter
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", type=Path, help="GeoJSON FeatureCollection of items (e.g. data/projects.geojson)")
     parser.add_argument("-o", "--output", type=Path, required=True, help="HTML file to write")
-    parser.add_argument("--status", action="append", default=[], choices=STATUSES, help="keep only this status (repeatable)")
-    parser.add_argument("--area", action="append", default=[], help="keep only this area: a village, 镇区 or 全镇 (repeatable)")
-    parser.add_argument("--category", action="append", default=[], choices=CATEGORIES, help="keep only this category (repeatable)")
+    add_filter_arguments(parser)
     parser.add_argument("--basemap", default="osm", choices=ORDER,
                         help="tiles to show when online (default osm; 'none' draws only outline and items)")
     parser.add_argument("--places", type=Path, default=None,
@@ -62,8 +59,7 @@ def run(args: argparse.Namespace) -> int:
     places = load_places(places_path)
     if places.problem:
         raise CliError(f"gazetteer {places.problem}; fix it or pass --places")
-    flt = ItemFilter(areas=tuple(args.area), statuses=tuple(args.status), categories=tuple(args.category))
-    chosen = filter_items(features, flt)
+    chosen = filter_items(features, item_filter(args))
     try:
         html = render_html(chosen, basemap=args.basemap, places=places, lang=args.lang, all_features=features,
                            title=args.title)

@@ -4,7 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from geo.cli import CliError
-from geo.export.cli import add_filter_arguments, item_filter, load_items
+from geo.cli import add_filter_arguments, item_filter
+from geo.export.cli import load_items
 from geo.query import filter_items
 
 

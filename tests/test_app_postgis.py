@@ -1,42 +1,31 @@
 """The app on PostGIS shows what it shows on the GeoJSON file: same items, counts, filters, history, edits."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.auth import THROTTLE
 from geo.store import open_store
 from geo.store.cli import copy_store
-from tests import app_data, edit_data
+from tests import app_data
+from tests.apptest_support import run_app, sign_in, use_data
 
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 @pytest.fixture(params=["file", pytest.param("postgis", marks=pytest.mark.postgis)])
 def backend(request, tmp_path, monkeypatch):
-    data = app_data.build(tmp_path / "data")
-    monkeypatch.setenv("GEO_DATA_DIR", str(data))
-    monkeypatch.setenv("GEO_AUTH_USERS", edit_data.accounts_env())
-    THROTTLE._state.clear()
+    data = use_data(monkeypatch, app_data.build(tmp_path / "data"))
     if request.param == "postgis":
         url = request.getfixturevalue("pg_url")
         copy_store(str(data), url)
         monkeypatch.setenv("GEO_STORE_URL", url)
         return url
-    monkeypatch.delenv("GEO_STORE_URL", raising=False)
     return str(data)
 
 
 def _run(query=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return run_app(query)
 
 
 def _counts_line(at) -> str:
@@ -58,9 +47,7 @@ def test_history_and_an_editors_status_change_on_both_stores(backend):
     item = next(f for f in store.load() if f["properties"].get("notes") == "已验收")
     at = _run({"item": item["id"]})
     assert any("reviewer" in str(df.value.to_dict()) for df in at.dataframe)  # the history table
-    at.sidebar.text_input(key="auth_name").input("anna")
-    at.sidebar.text_input(key="auth_password").input(edit_data.EDITORS["anna"])
-    next(b for b in at.sidebar.button if "登录" in b.label).click().run()
+    sign_in(at, "anna")
     sel = at.selectbox(key=f"status_sel_{item['id']}")
     new_status = "suspended" if item["properties"]["status"] != "suspended" else "completed"
     sel.select(new_status)

@@ -2,20 +2,18 @@
 Both are a person's edits: audited, version-checked, hidden/kept as asked, and kept through rebuilds."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.auth import THROTTLE
 from geo.contract import validate_feature
 from geo.corrections import CorrectionError, find_clause, item_from_clause, with_dropped
 from geo.query import ItemFilter
 from geo.store import open_store
-from tests import app_data, edit_data
+from tests import app_data
+from tests.apptest_support import run_app, sign_in, use_data
 from tests.conftest import make_item
 
-ROOT = Path(__file__).resolve().parent.parent
 MISSED = "启动丁村污水管网建设。"
 PLAN = {"plan": "p", "town": "测试镇", "county": None, "year": 2020}
 
@@ -77,29 +75,20 @@ def data_dir(tmp_path, monkeypatch):
     d = app_data.build(tmp_path / "data")
     plan_file = d / "plans" / f"{app_data.PLAN_ID}.txt"
     plan_file.write_text(plan_file.read_text(encoding="utf-8") + MISSED + "\n", encoding="utf-8")
-    monkeypatch.setenv("GEO_DATA_DIR", str(d))
-    monkeypatch.setenv("GEO_AUTH_USERS", edit_data.accounts_env())
-    monkeypatch.delenv("GEO_STORE_URL", raising=False)
-    THROTTLE._state.clear()
-    return d
+    return use_data(monkeypatch, d)
 
 
-def _plan_page(query=None, sign_in=True) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
-    if sign_in:
-        at.sidebar.text_input(key="auth_name").input("anna")
-        at.sidebar.text_input(key="auth_password").input(edit_data.EDITORS["anna"])
-        next(b for b in at.sidebar.button if "登录" in b.label).click().run()
+def _plan_page(query=None, signed_in=True) -> AppTest:
+    at = run_app(query, timeout=60)
+    if signed_in:
+        sign_in(at, "anna")
     at.switch_page("pages/plan.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
 def test_viewer_gets_no_correction_form(data_dir):
-    at = _plan_page(sign_in=False)
+    at = _plan_page(signed_in=False)
     assert not [t for t in at.text_area if t.key == "missed_clause"]
     assert any("登录为编辑" in c.value for c in at.caption)
 

@@ -1,47 +1,31 @@
 """AppTest: sign-in, read-only viewers, status update, conflict, 待定位 placement + undo, field page ordering."""
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.auth import THROTTLE
 from geo.store import open_store
 from geo.ui_state import Keys
 from tests import edit_data
+from tests.apptest_support import run_app, sign_in, use_data
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 
 
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
-    d = edit_data.build(tmp_path / "data")
-    monkeypatch.setenv("GEO_DATA_DIR", str(d))
-    monkeypatch.setenv("GEO_AUTH_USERS", edit_data.accounts_env())
-    monkeypatch.delenv("GEO_STORE_URL", raising=False)
-    THROTTLE._state.clear()
-    return d
+    return use_data(monkeypatch, edit_data.build(tmp_path / "data"))
 
 
 def _run(query=None, page=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
+    at = run_app(query, timeout=60)
     if page:
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
 
-def _sign_in(at: AppTest, name="anna", password=None) -> AppTest:
-    at.sidebar.text_input(key="auth_name").input(name)
-    at.sidebar.text_input(key="auth_password").input(password or edit_data.EDITORS[name])
-    next(b for b in at.sidebar.button if "登录" in b.label).click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+_sign_in = sign_in
 
 
 def _texts(at) -> str:

@@ -10,30 +10,22 @@ import csv
 import io
 import json
 import zipfile
-from pathlib import Path
 
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
-from geo.auth import THROTTLE
 from geo.contract import STATUS_LABELS
 from geo.export import FORMATS
 from geo.store import open_store
-from tests import edit_data, meeting_data
+from tests import meeting_data
+from tests.apptest_support import run_app, sign_in, use_data
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 
 
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
-    d = meeting_data.build(tmp_path / "data")
-    monkeypatch.setenv("GEO_DATA_DIR", str(d))
-    monkeypatch.setenv("GEO_AUTH_USERS", edit_data.accounts_env())
-    monkeypatch.delenv("GEO_STORE_URL", raising=False)
-    THROTTLE._state.clear()
-    return d
+    return use_data(monkeypatch, meeting_data.build(tmp_path / "data"))
 
 
 @pytest.fixture
@@ -52,10 +44,7 @@ def downloads(monkeypatch):
 
 
 def _page(query=None, *, editor: str | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for k, v in (query or {}).items():
-        at.query_params[k] = v
-    at.run()
+    at = run_app(query, timeout=120)
     if editor:  # sign in on the map page: AppTest shows the sidebar of the first page only
         _sign_in(at, editor)
     at.switch_page("pages/exchange.py").run()
@@ -63,12 +52,7 @@ def _page(query=None, *, editor: str | None = None) -> AppTest:
     return at
 
 
-def _sign_in(at: AppTest, name="anna") -> AppTest:
-    at.sidebar.text_input(key="auth_name").input(name)
-    at.sidebar.text_input(key="auth_password").input(edit_data.EDITORS[name])
-    next(b for b in at.sidebar.button if "登录" in b.label).click().run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+_sign_in = sign_in
 
 
 def _texts(at) -> str:

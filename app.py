@@ -1,4 +1,4 @@
-"""规划项目一张图: the entry point. The map page and the router live in geo.ui_app; pages/ are thin."""
-from geo import ui_app
+"""规划项目一张图: the entry point. The router is geo.app.frame; pages/ are thin."""
+from geo.app import frame
 
-ui_app.run()
+frame.run()

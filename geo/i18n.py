@@ -109,7 +109,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "selected_rows": ("已选 {n} 项", "{n} selected"),
     "items_in_text": ("原文中标出 {n} 个项目", "{n} items marked in the text"),
     "legend_unlocated": ("虚线框：未精确定位", "Dashed box: not precisely located"),
-    # --- sign-in, editing, 待定位, field page (geo.ui_edit) ---
+    # --- sign-in, editing, 待定位, field page (geo.app.signin, edit, locate, field) ---
     "page_locate": ("待定位", "To locate"),
     "page_field": ("现场", "Field"),
     "sign_in_title": ("编辑登录", "Editor sign-in"),

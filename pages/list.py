@@ -1,38 +1,4 @@
-"""列表: the filtered items as a sortable table; selected rows show on the map; CSV/GeoJSON download."""
-import streamlit as st
+"""列表: the filtered items as a sortable table; selected rows show on the map (geo.app.listing)."""
+from geo.app import frame, listing
 
-from geo import i18n, table, ui, ui_app, ui_state
-from geo.ui_state import Keys
-
-ctx = ui_app.page_context()
-lang = ctx.lang
-st.title(i18n.t("page_list", lang))
-ui.show_problems(ctx)
-ui.counts_line(ctx)
-st.caption(i18n.t("sort_hint", lang))
-
-rows = ctx.filtered
-ids = [f.get("id") for f in rows]
-frame = table.items_frame(rows, lang)
-event = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun",
-                     selection_mode="multi-row", key=f"{Keys.LIST_TABLE}_{abs(hash(tuple(ids)))}",
-                     column_config={table.header("id", lang): None})
-picked = [ids[i] for i in event.selection.rows if i < len(ids)]
-if picked and picked != list(ctx.state.selected):
-    ui_state.select(picked, "list")
-    st.rerun()
-
-c1, c2, _ = st.columns([1, 1, 3])
-c1.download_button(i18n.t("download_csv", lang), table.to_csv_bytes(rows, lang), file_name="items.csv",
-                   mime="text/csv")
-c2.download_button(i18n.t("download_geojson", lang), table.to_geojson_bytes(rows), file_name="items.geojson",
-                   mime="application/geo+json")
-
-selected = list(ctx.state.selected)
-if selected:
-    st.caption(i18n.t("selected_rows", lang, n=len(selected)))
-left, right = st.columns([3, 2], gap="medium")
-with left:
-    ui.show_map(ctx, rows, key=Keys.LIST_MAP, height=460, selected=selected, center_on=selected)
-with right:
-    ui.detail_panel(ctx, selected[0] if selected else None)
+listing.render(frame.page_context())

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.ui_state import Keys, ViewState, from_query, to_query
+from geo.app.state import Keys, ViewState, from_query, to_query
 from tests import app_data
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -60,7 +60,7 @@ def test_history_and_an_editors_status_change_on_both_stores(backend):
 
 def test_sidebar_counts_per_status_on_both_stores(backend):
     from geo import i18n
-    from geo.ui_state import Keys
+    from geo.app.state import Keys
 
     at = _run({"category": "road"})
     feats = app_data.features()

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.store import open_store
-from geo.ui_state import Keys
+from geo.app.state import Keys
 from tests import edit_data
 from tests.apptest_support import run_app, sign_in, use_data
 

@@ -52,7 +52,7 @@ def render_for_component(m, fg) -> dict:
 
 
 def build_default_view(features: list[dict], places, lang: str = "zh") -> tuple[dict, object]:
-    """What the app builds for its default view (geo.ui.show_map without Streamlit)."""
+    """What the app builds for its default view (geo.app.map_panel.show_map without Streamlit)."""
     from geo.mapview import base_map, get_basemap, viewport
 
     basemap = get_basemap("osm")
@@ -90,7 +90,7 @@ def measure_ours(n: int, seed: int, data: str | None = None) -> dict:
         gc.collect()
 
         from streamlit.testing.v1 import AppTest
-        from geo.ui_state import Keys
+        from geo.app.state import Keys
 
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=900)
         t = time.perf_counter()

@@ -1,6 +1,6 @@
 """Projector mode for planning meetings: a guided walk through the filtered items, step by step.
 
-Plain functions (no Streamlit), used by ``pages/projector.py`` through ``geo.ui_projector``::
+Plain functions (no Streamlit), used by ``pages/projector.py`` through ``geo.app.projector``::
 
     steps = build_steps(features, by="category")        # or by="area"; steps[0] is the overview
     summary = summarise(steps[i].features)               # counts by status, targets and progress

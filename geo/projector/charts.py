@@ -13,7 +13,7 @@ from geo.field import progress_of
 from geo.mapview.styles import status_colour
 from geo.projector import area_order
 
-# Projector palette (the page's theme in geo.ui_projector uses the same values).
+# Projector palette (the page's theme in geo.app.projector uses the same values).
 BACKGROUND = "#101418"
 FOREGROUND = "#FFFFFF"
 GRID = "#3A4450"

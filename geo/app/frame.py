@@ -1,6 +1,7 @@
-"""The app's frame: page config, shared context, sidebar, sign-in and the page router.
+"""The app's frame: page config, the shared context, the sidebar, sign-in and the page router.
 
-``app.py`` calls :func:`run`; every page file starts with :func:`page_context`.
+``app.py`` calls :func:`run`; every ``pages/`` file starts with :func:`page_context` and then
+hands over to its module here (pages/list.py → geo.app.listing, pages/plan.py → geo.app.plan, …).
 """
 from __future__ import annotations
 
@@ -8,37 +9,39 @@ import contextvars
 
 import streamlit as st
 
-from geo import i18n, ui, ui_edit, ui_projector, ui_state
-from geo.ui_state import Keys
+from geo import i18n
+from geo.app import context, map_panel, signin
+from geo.app import state as app_state
+from geo.app.sidebar import sidebar
+from geo.app.state import Keys
+
+
+@st.cache_resource(show_spinner=False)
+def favicon():
+    """The tab icon, drawn here: a Material icon or emoji favicon would be fetched from a CDN."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    draw.rounded_rectangle((2, 2, 62, 62), radius=12, fill="#0072B2")
+    draw.polygon([(32, 10), (52, 32), (32, 54), (12, 32)], fill="#E69F00", outline="white")
+    draw.ellipse((26, 26, 38, 38), fill="white")
+    return img
 
 
 def map_page() -> None:
-    ctx = st.session_state[Keys.CONTEXT]
-    lang = ctx.lang
-    st.title(i18n.t("app_title", lang))
-    ui.show_problems(ctx)
-    ui.counts_line(ctx)
-    selected = list(ctx.state.selected)
-    from_elsewhere = st.session_state.get(Keys.SELECTED_FROM) not in (None, "map")
-    left, right = st.columns([2, 1], gap="medium")
-    with left:
-        out = ui.show_map(ctx, ctx.filtered, key=Keys.MAP, selected=selected,
-                          center_on=selected if from_elsewhere else ())
-        if ui.handle_map_click(out):
-            st.rerun()
-    with right:
-        ui.detail_panel(ctx, selected[0] if selected else None)
-        ui.unlocated_panel(ctx, ctx.filtered, key="map_unlocated")
+    """地图: the default page (its body is geo.app.map_panel)."""
+    map_panel.render(st.session_state[Keys.CONTEXT])
 
 
 def run() -> None:
     """Build the shared context, then hand over to the page the URL asks for."""
-    st.set_page_config(page_title="规划项目一张图", page_icon=ui.favicon(), layout="wide",
+    st.set_page_config(page_title="规划项目一张图", page_icon=favicon(), layout="wide",
                        initial_sidebar_state="auto")
-    ctx = ui.load_context()
-    ctx.state = ui.sidebar(ctx)
-    ui_edit.sign_in_box(ctx.lang)
-    ui.apply_filters(ctx)
+    ctx = context.load_context()
+    ctx.state = sidebar(ctx)
+    signin.sign_in_box(ctx.lang)
+    context.apply_filters(ctx)
     st.session_state[Keys.CONTEXT] = ctx
     lang = ctx.lang
     pages = [
@@ -54,14 +57,14 @@ def run() -> None:
     ]
     st.session_state[Keys.MAP_PAGE] = pages[0]
     page = st.navigation(pages, position="sidebar")
-    if page is pages[0] and ui_projector.flag_requested():  # ?projector=1 on the map page: meeting-room view
+    if page is pages[0] and app_state.projector_requested():  # ?projector=1 on the map page: meeting-room view
         st.switch_page(next(p for p in pages if p.url_path == "projector"))
     token = _ROUTED.set(True)
     try:
         page.run()
     finally:
         _ROUTED.reset(token)
-    ui_state.write_url(ui_state.current())
+    app_state.write_url(app_state.current())
 
 
 # Set while run() hands over to a page: a page file running without it was started by
@@ -88,4 +91,7 @@ def page_context():
         st.stop()
     # Started directly with a context from an earlier run (AppTest's switch_page does this):
     # keep that run's view and filters, but read the items afresh.
-    return ui.refresh_items(ctx)
+    return context.refresh_items(ctx)
+
+
+__all__ = ["run", "page_context", "map_page", "favicon"]

@@ -1,5 +1,6 @@
-"""Streamlit pieces of the 导入导出 page (UI helpers; the logic is geo.export, geo.importer, geo.report,
-geo.mapview.standalone).
+"""导入导出 (the exchange page): downloads of the current filter (every export format, the offline
+HTML map, the printable report) and, for signed-in editors, imports with a preview that writes
+nothing until 确认导入. The logic is geo.export, geo.importer, geo.report, geo.mapview.standalone.
 
 Exports follow the current filter (the same URL state as the map and the list). Imports are for
 signed-in editors only: upload → preview (bad rows with row number and reason, column mapping for
@@ -12,7 +13,10 @@ import json
 
 import streamlit as st
 
-from geo import config, i18n, ui_edit
+from geo import config, i18n
+from geo.app.signin import current_user
+from geo.app.state import Keys
+from geo.app.widgets import counts_line, show_problems
 from geo.contract import CATEGORIES, STATUSES
 from geo.export import FORMATS, ExportError, export_bytes
 from geo.i18n import t
@@ -26,22 +30,6 @@ DATUMS = ("wgs84", "gcj02", "bd09")
 IMPORT_TYPES = ["geojson", "json", "csv", "xlsx", "kml", "kmz", "gpkg", "zip", "txt", "docx", "pdf", "html", "htm"]
 UNUSED = "\0unused"
 
-# session-state keys of this page
-K_DATUM = "ex_datum"
-K_NAME = "ex_name"
-K_HTML = "ex_html"                 # (signature, bytes, file name)
-K_HTML_BASEMAP = "ex_html_basemap"
-K_REPORT = "ex_report"             # (signature, bytes, file name, mime)
-K_PAPER = "ex_paper"
-K_REPORT_FMT = "ex_report_fmt"
-K_TITLE = "ex_title"
-K_UPLOAD_N = "ex_upload_n"         # bumping it gives a fresh (empty) uploader
-K_UPLOAD_SIG = "ex_upload_sig"
-K_MAPPING = "ex_mapping"           # {column: target} chosen in the mapping step
-K_IMPORT_DATUM = "ex_import_datum"
-K_IMPORT_STATUS = "ex_import_status"
-K_IMPORT_CATEGORY = "ex_import_category"
-K_FLASH = "ex_flash"               # (kind, message, conflicts) shown once after confirm/cancel
 
 
 def digest(features: list[dict]) -> str:
@@ -94,11 +82,11 @@ def export_section(ctx) -> None:
     features = ctx.filtered
     st.subheader(t("export_title", lang))
     st.caption(t("export_items", lang, n=len(features), total=len(ctx.features)))
-    ss.setdefault(K_NAME, safe_basename(meeting_title(ctx.features, lang)))
+    ss.setdefault(Keys.EX_NAME, safe_basename(meeting_title(ctx.features, lang)))
     c1, c2 = st.columns(2)
-    datum = c1.selectbox(t("export_datum", lang), DATUMS, key=K_DATUM,
+    datum = c1.selectbox(t("export_datum", lang), DATUMS, key=Keys.EX_DATUM,
                          format_func=lambda d: i18n.t("datum_" + d, lang))
-    basename = safe_basename(c2.text_input(t("export_name", lang), key=K_NAME))
+    basename = safe_basename(c2.text_input(t("export_name", lang), key=Keys.EX_NAME))
     key = digest(features)
     source = _source(ctx)
     cols = st.columns(4)
@@ -114,7 +102,7 @@ def export_section(ctx) -> None:
             col.warning(t("export_failed", lang, fmt=spec.label, msg=f"{type(exc).__name__}: {exc}"))
             continue
         col.download_button(f"{spec.label} · {max(1, len(data) // 1024)} KB", data, file_name=filename, mime=mime,
-                            key=f"ex_dl_{spec.name}", width="stretch", on_click="ignore",
+                            key=Keys.export_download(spec.name), width="stretch", on_click="ignore",
                             icon=":material/download:")
         col.caption(i18n.t("datum_" + use, lang) if len(spec.datums) > 1 else t("export_fixed", lang))
 
@@ -128,25 +116,25 @@ def html_section(ctx) -> None:
     st.subheader(t("html_title", lang))
     st.caption(t("html_help", lang))
     basemaps = available_basemaps()
-    if ss.get(K_HTML_BASEMAP) not in basemaps:
-        ss[K_HTML_BASEMAP] = "osm"
+    if ss.get(Keys.EX_HTML_BASEMAP) not in basemaps:
+        ss[Keys.EX_HTML_BASEMAP] = "osm"
     c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
-    basemap = c1.selectbox(i18n.t("basemap", lang), list(basemaps), key=K_HTML_BASEMAP,
+    basemap = c1.selectbox(i18n.t("basemap", lang), list(basemaps), key=Keys.EX_HTML_BASEMAP,
                            format_func=lambda k: i18n.t(basemaps[k].label_key, lang))
-    signature = (digest(ctx.filtered), basemap, lang, ss.get(K_NAME))
-    if c2.button(t("html_make", lang), key="ex_html_make", width="stretch"):
+    signature = (digest(ctx.filtered), basemap, lang, ss.get(Keys.EX_NAME))
+    if c2.button(t("html_make", lang), key=Keys.EX_HTML_MAKE, width="stretch"):
         try:
             html = render_html(ctx.filtered, basemap=basemap, places=ctx.places, lang=lang,
                                all_features=ctx.features, title=meeting_title(ctx.features, lang))
         except MissingAsset as exc:
             st.error(str(exc))
         else:
-            name = safe_basename(ss.get(K_NAME) or "projects") + ".html"
-            ss[K_HTML] = (signature, html.encode("utf-8"), name)
-    made = ss.get(K_HTML)
+            name = safe_basename(ss.get(Keys.EX_NAME) or "projects") + ".html"
+            ss[Keys.EX_HTML] = (signature, html.encode("utf-8"), name)
+    made = ss.get(Keys.EX_HTML)
     if made and made[0] == signature:
         st.download_button(t("html_download", lang, name=made[2], kb=max(1, len(made[1]) // 1024)), made[1],
-                           file_name=made[2], mime="text/html", key="ex_html_dl", on_click="ignore",
+                           file_name=made[2], mime="text/html", key=Keys.EX_HTML_DOWNLOAD, on_click="ignore",
                            icon=":material/download:")
 
 
@@ -156,31 +144,31 @@ def report_section(ctx) -> None:
     lang = ctx.lang
     ss = st.session_state
     st.subheader(t("report_title", lang))
-    ss.setdefault(K_TITLE, meeting_title(ctx.features, lang))
+    ss.setdefault(Keys.EX_TITLE, meeting_title(ctx.features, lang))
     c1, c2, c3, c4 = st.columns([3, 1, 1, 1.4], vertical_alignment="bottom")
-    title = c1.text_input(t("report_heading", lang), key=K_TITLE, max_chars=80)
-    paper = c2.selectbox(t("report_paper", lang), ("A4", "A3"), key=K_PAPER)
-    fmt = c3.selectbox(t("report_format", lang), ("pdf", "png"), key=K_REPORT_FMT, format_func=str.upper)
+    title = c1.text_input(t("report_heading", lang), key=Keys.EX_TITLE, max_chars=80)
+    paper = c2.selectbox(t("report_paper", lang), ("A4", "A3"), key=Keys.EX_PAPER)
+    fmt = c3.selectbox(t("report_format", lang), ("pdf", "png"), key=Keys.EX_REPORT_FORMAT, format_func=str.upper)
     signature = (digest(ctx.filtered), title, paper, fmt)
-    if c4.button(t("report_make", lang), key="ex_report_make", width="stretch"):
+    if c4.button(t("report_make", lang), key=Keys.EX_REPORT_MAKE, width="stretch"):
         try:
             data = render_report_bytes(ctx.filtered, fmt, title=title or None, paper=paper, source=_source(ctx),
                                        filter_text=filter_text(ctx.state, lang) or None)
         except ReportError as exc:
             st.error(t("report_failed", lang, msg=exc))
         else:
-            name = safe_basename(title or ss.get(K_NAME) or "report") + f"-{paper}.{fmt}"
-            ss[K_REPORT] = (signature, data, name, "application/pdf" if fmt == "pdf" else "image/png")
-    made = ss.get(K_REPORT)
+            name = safe_basename(title or ss.get(Keys.EX_NAME) or "report") + f"-{paper}.{fmt}"
+            ss[Keys.EX_REPORT] = (signature, data, name, "application/pdf" if fmt == "pdf" else "image/png")
+    made = ss.get(Keys.EX_REPORT)
     if made and made[0] == signature:
         st.download_button(t("report_download", lang, name=made[2], kb=max(1, len(made[1]) // 1024)), made[1],
-                           file_name=made[2], mime=made[3], key="ex_report_dl", on_click="ignore",
+                           file_name=made[2], mime=made[3], key=Keys.EX_REPORT_DOWNLOAD, on_click="ignore",
                            icon=":material/download:")
 
 
 # ---- import ----------------------------------------------------------------------
 def _show_flash(lang: str) -> None:
-    flash = st.session_state.pop(K_FLASH, None)
+    flash = st.session_state.pop(Keys.EX_FLASH, None)
     if not flash:
         return
     kind, message, conflicts = flash
@@ -192,20 +180,19 @@ def _show_flash(lang: str) -> None:
 
 def _clear_upload() -> None:
     ss = st.session_state
-    ss[K_UPLOAD_N] = ss.get(K_UPLOAD_N, 0) + 1
-    ss.pop(K_MAPPING, None)
-    ss.pop(K_UPLOAD_SIG, None)
+    ss[Keys.EX_UPLOAD_N] = ss.get(Keys.EX_UPLOAD_N, 0) + 1
+    ss.pop(Keys.EX_MAPPING, None)
+    ss.pop(Keys.EX_UPLOAD_SIG, None)
 
 
 def _map_key(column: str) -> str:
-    n = st.session_state.get(K_UPLOAD_N, 0)
-    return f"ex_map_{n}_{hashlib.sha1(str(column).encode('utf-8')).hexdigest()[:12]}"
+    return Keys.column_mapping(st.session_state.get(Keys.EX_UPLOAD_N, 0), column)
 
 
 def _mapping_changed(column: str, recognised_as: str | None) -> None:
     """Selectbox callback (runs before the script): the next preview already uses the new mapping."""
     ss = st.session_state
-    chosen = ss.setdefault(K_MAPPING, {})
+    chosen = ss.setdefault(Keys.EX_MAPPING, {})
     value = ss.get(_map_key(column))
     if value == UNUSED or value is None:
         chosen.pop(column, None)
@@ -218,7 +205,7 @@ def _mapping_changed(column: str, recognised_as: str | None) -> None:
 def _mapping_step(preview, lang: str) -> None:
     """Selectboxes: each source column → a field. Recognised columns can be re-targeted, others mapped or left."""
     ss = st.session_state
-    chosen = ss.setdefault(K_MAPPING, {})
+    chosen = ss.setdefault(Keys.EX_MAPPING, {})
     columns = list(preview.mapping) + [c for c in preview.ignored_columns if c not in preview.mapping]
     if not columns:
         return
@@ -256,7 +243,7 @@ def import_section(ctx) -> None:
     ss = st.session_state
     st.subheader(t("import_title", lang))
     _show_flash(lang)
-    user = ui_edit.current_user()
+    user = current_user()
     if not user.can_edit:
         st.info(t("import_signin", lang))
         return
@@ -265,22 +252,22 @@ def import_section(ctx) -> None:
         return
     limits = DEFAULT_LIMITS
     st.caption(t("import_limits", lang, mb=limits.max_bytes // 2**20, rows=limits.max_rows))
-    upload = st.file_uploader(t("import_file", lang), type=IMPORT_TYPES, key=f"ex_upload_{ss.get(K_UPLOAD_N, 0)}")
+    upload = st.file_uploader(t("import_file", lang), type=IMPORT_TYPES, key=Keys.upload(ss.get(Keys.EX_UPLOAD_N, 0)))
     c1, c2, c3 = st.columns(3)
-    datum = c1.selectbox(t("import_datum", lang), ("",) + DATUMS, key=K_IMPORT_DATUM,
+    datum = c1.selectbox(t("import_datum", lang), ("",) + DATUMS, key=Keys.EX_IMPORT_DATUM,
                          format_func=lambda d: t("datum_auto", lang) if not d else i18n.t("datum_" + d, lang))
-    status = c2.selectbox(t("import_status", lang), STATUSES, index=STATUSES.index("planned"), key=K_IMPORT_STATUS,
+    status = c2.selectbox(t("import_status", lang), STATUSES, index=STATUSES.index("planned"), key=Keys.EX_IMPORT_STATUS,
                           format_func=lambda s: i18n.status_label(s, lang))
     category = c3.selectbox(t("import_category", lang), CATEGORIES, index=CATEGORIES.index("other"),
-                            key=K_IMPORT_CATEGORY, format_func=lambda c: i18n.category_label(c, lang))
+                            key=Keys.EX_IMPORT_CATEGORY, format_func=lambda c: i18n.category_label(c, lang))
     if upload is None:
         return
     data = upload.getvalue()
     signature = (upload.name, len(data), hashlib.sha1(data).hexdigest())
-    if ss.get(K_UPLOAD_SIG) != signature:  # another file: forget the previous file's column mapping
-        ss[K_UPLOAD_SIG] = signature
-        ss[K_MAPPING] = {}
-    options = ImportOptions(mapping=dict(ss.get(K_MAPPING) or {}), datum=datum or None, default_status=status,
+    if ss.get(Keys.EX_UPLOAD_SIG) != signature:  # another file: forget the previous file's column mapping
+        ss[Keys.EX_UPLOAD_SIG] = signature
+        ss[Keys.EX_MAPPING] = {}
+    options = ImportOptions(mapping=dict(ss.get(Keys.EX_MAPPING) or {}), datum=datum or None, default_status=status,
                             default_category=category, user=user.name, limits=limits)
     try:
         preview = plan_import(data, upload.name, options, store=ctx.store)
@@ -294,12 +281,12 @@ def import_section(ctx) -> None:
         _mapping_step(preview, lang)
     show_preview(preview, lang)
     b1, b2, _ = st.columns([1, 1, 3])
-    confirm = b1.button(t("confirm_import", lang), type="primary", key="ex_confirm", disabled=not preview.rows_ok,
+    confirm = b1.button(t("confirm_import", lang), type="primary", key=Keys.EX_CONFIRM, disabled=not preview.rows_ok,
                         width="stretch")
-    cancel = b2.button(t("cancel_import", lang), key="ex_cancel", width="stretch")
+    cancel = b2.button(t("cancel_import", lang), key=Keys.EX_CANCEL, width="stretch")
     if cancel:
         _clear_upload()
-        ss[K_FLASH] = ("info", t("import_cancelled", lang), [])
+        ss[Keys.EX_FLASH] = ("info", t("import_cancelled", lang), [])
         st.rerun()
     if confirm:
         try:
@@ -308,7 +295,7 @@ def import_section(ctx) -> None:
             st.error(t("import_failed", lang, msg=f"{type(exc).__name__}: {exc}"))
             return
         _clear_upload()
-        ss[K_FLASH] = ("success", t("import_done", lang, added=len(result.added), updated=len(result.updated),
+        ss[Keys.EX_FLASH] = ("success", t("import_done", lang, added=len(result.added), updated=len(result.updated),
                                     unchanged=len(result.unchanged), conflicts=len(result.conflicts)),
                        list(result.conflicts))
         st.rerun()
@@ -329,7 +316,7 @@ def show_preview(preview, lang: str) -> None:
     if preview.rows_bad:
         st.markdown(f"**{t('bad_rows', lang)}** ({len(preview.rows_bad)})")
         st.dataframe([{t("row", lang): r, t("reason", lang): reason} for r, reason in preview.rows_bad],
-                     hide_index=True, width="stretch", key="ex_bad_rows")
+                     hide_index=True, width="stretch", key=Keys.EX_BAD_ROWS)
     conflicts = [(i, a.split(": ", 1)[1] if ": " in a else a) for i, a in preview.actions.items()
                  if a.startswith("conflict")]
     if conflicts:
@@ -340,18 +327,16 @@ def show_preview(preview, lang: str) -> None:
             for w in preview.warnings[:200]:
                 st.text(w)
     if preview.features:
-        st.dataframe(preview.table(), hide_index=True, width="stretch", key="ex_preview_table")
+        st.dataframe(preview.table(), hide_index=True, width="stretch", key=Keys.EX_PREVIEW_TABLE)
     else:
         st.warning(t("nothing_to_import", lang))
 
 
 def render(ctx) -> None:
-    from geo import ui
-
     lang = ctx.lang
     st.title(t("page_exchange", lang))
-    ui.show_problems(ctx)
-    ui.counts_line(ctx)
+    show_problems(ctx)
+    counts_line(ctx)
     export_section(ctx)
     st.divider()
     html_section(ctx)

@@ -1,4 +1,4 @@
-"""Streamlit pieces of the projector page (UI helpers only; the walk and summaries are in geo.projector).
+"""投影 (the projector page, for meetings; UI only: the walk and summaries are in geo.projector).
 
 High-contrast theme scoped to the page (injected only there), sidebar hidden, a map that fills
 the viewport with title and legend on it, a guided walk with buttons and ← → keys, and charts.
@@ -15,15 +15,14 @@ from geo.mapview.styles import status_colour
 from geo.projector import MODES, Step, StepSummary, build_steps, clamp_index, meeting_title, summarise
 from geo.projector import charts
 from geo.projector.map import step_map
-from geo.ui_state import Keys
+from geo.app.state import Keys
 
-MODE = "proj_mode"
-STEP = "proj_step"
-BASEMAP = "proj_basemap"
-PREV = "proj_prev"        # st.button keys: the page's keyboard script clicks .st-key-<key> button
-NEXT = "proj_next"
-SCOPE = "projector"       # st.container key → CSS class st-key-projector
-FLAG = "projector"        # ?projector=1 on the map page opens this page
+MODE = Keys.PROJ_MODE
+STEP = Keys.PROJ_STEP
+BASEMAP = Keys.PROJ_BASEMAP
+PREV = Keys.PROJ_PREV     # st.button keys: the page's keyboard script clicks .st-key-<key> button
+NEXT = Keys.PROJ_NEXT
+SCOPE = Keys.PROJ_SCOPE   # st.container key → CSS class st-key-projector
 
 # Height of the controls row above the map; the map takes the rest of the viewport.
 CHROME_PX = 92
@@ -53,7 +52,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 .st-key-{SCOPE} [data-baseweb="select"] svg {{fill:#FFF}}
 .st-key-{SCOPE} iframe[title="streamlit_folium.st_folium"] {{height:calc(100vh - {CHROME_PX}px)!important;
   min-height:380px;border:3px solid #FFD400;border-radius:6px}}
-.st-key-proj_summary {{max-height:calc(100vh - {CHROME_PX}px);overflow-y:auto;padding-right:6px}}
+.st-key-{Keys.PROJ_SUMMARY} {{max-height:calc(100vh - {CHROME_PX}px);overflow-y:auto;padding-right:6px}}
 .st-key-{SCOPE} div.geo-step {{font-weight:bold;text-align:center;color:#FFD400;font-size:clamp(18px,1.6vw,32px)!important}}
 .st-key-{SCOPE} .geo-chip {{display:flex;align-items:center;gap:.45em;margin:.15em 0}}
 .st-key-{SCOPE} .geo-chip i {{display:inline-block;width:1.1em;height:1.1em;border-radius:3px;border:2px solid #FFF}}
@@ -104,12 +103,6 @@ KEYBOARD_JS = f"""
 }})();
 </script>
 """
-
-
-def flag_requested() -> bool:
-    """``?projector=1`` (or true/yes) in the URL: the map page hands over to the projector page."""
-    value = st.query_params.get(FLAG)
-    return str(value).strip().lower() in ("1", "true", "yes", "on")
 
 
 def _init_state(ctx) -> None:
@@ -224,6 +217,7 @@ def render(ctx) -> None:
     from streamlit_folium import st_folium
 
     lang = ctx.lang
+    st.set_page_config(layout="wide", initial_sidebar_state="collapsed")
     st.html(THEME_CSS)
     _init_state(ctx)
     features = ctx.filtered
@@ -240,10 +234,10 @@ def render(ctx) -> None:
         with left:
             m = step_map(step, ctx.places, basemap=basemap, title=title, subtitle=sub, lang=lang,
                          all_categories=[(f.get("properties") or {}).get("category") for f in features])
-            st_folium(m, key=f"proj_map_{st.session_state.get(MODE)}_{index}_{basemap.key}_{len(features)}",
+            st_folium(m, key=Keys.projector_map(st.session_state.get(MODE), index, basemap.key, len(features)),
                       height=700, use_container_width=True, returned_objects=[])
         with right:
-            with st.container(key="proj_summary"):
+            with st.container(key=Keys.PROJ_SUMMARY):
                 if not features:
                     st.markdown(t("empty_walk", lang))
                 st.markdown(summary_html(step, summary, lang), unsafe_allow_html=True)
@@ -252,5 +246,5 @@ def render(ctx) -> None:
     st.html(KEYBOARD_JS, unsafe_allow_javascript=True)
 
 
-__all__ = ["render", "flag_requested", "summary_html", "controls", "charts_section", "THEME_CSS", "KEYBOARD_JS",
+__all__ = ["render", "summary_html", "controls", "charts_section", "THEME_CSS", "KEYBOARD_JS",
            "MODE", "STEP", "BASEMAP", "PREV", "NEXT"]

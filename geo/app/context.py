@@ -1,0 +1,138 @@
+"""What every page of one run works with: the store, its items, the places, the view state
+and the items the filter lets through (with the sidebar's per-option counts).
+
+Loading never raises: a broken data folder becomes a message on the page, not a blank page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import streamlit as st
+
+from geo import config
+from geo.app import state as app_state
+from geo.app.state import ViewState
+from geo.contract import AREA_TOWN_SEAT, AREA_WHOLE_TOWN
+from geo.mapview import load_places
+from geo.mapview.basemaps import available as available_basemaps
+from geo.mapview.context import Places
+from geo.query import filter_with_facets
+from geo.store import StoreError, open_store
+
+
+@dataclass
+class Context:
+    """What every page of one run works with."""
+
+    store: object | None
+    features: list[dict]
+    problems: list[str]
+    places: Places
+    state: ViewState
+    villages: list[str]
+    filtered: list[dict] = field(default_factory=list)
+    filter_cache: tuple | None = None  # (ItemFilter, filtered, facet counts) of this run
+
+    @property
+    def lang(self) -> str:
+        return self.state.lang
+
+    def get(self, item_id: str) -> dict | None:
+        return next((f for f in self.features if f.get("id") == item_id), None)
+
+
+# ---- data ----------------------------------------------------------------------
+def store_target() -> str:
+    return config.store_url() or str(config.data_dir())
+
+
+@st.cache_resource(show_spinner=False)
+def _store(target: str):
+    return open_store(target)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _loaded(target: str, revision) -> list[dict]:
+    """All items of a database store at ``revision`` (shared and read-only, like FileStore.load())."""
+    return _store(target).load()
+
+
+@st.cache_data(show_spinner=False)
+def _places(path: str, mtime: float) -> Places:
+    return load_places(Path(path))
+
+
+def load_places_cached() -> Places:
+    path = config.places_path()
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return Places(problem=f"{path}: not found; copy the gazetteer there or create it with "
+                              "`python -m geo gazetteer seed`")
+    return _places(str(path), mtime)
+
+
+def _read_items() -> tuple[object, list[dict], list[str]]:
+    """(store, items, problems): never raises, so a broken data folder is a message, not a blank page."""
+    problems: list[str] = []
+    store, features = None, []
+    try:
+        target = store_target()
+        store = _store(target)
+        # A database store's full list is read again only when something changed in it.
+        features = _loaded(target, store.revision()) if store.filters_in_database else list(store.load())
+    except StoreError as exc:
+        problems.append(str(exc))
+    except Exception as exc:  # noqa: BLE001  (never a blank page: say what is wrong)
+        problems.append(f"{type(exc).__name__}: {exc}")
+    return store, [f for f in features if isinstance(f, dict)], problems
+
+
+def _villages(features: list[dict]) -> list[str]:
+    return sorted({(f.get("properties") or {}).get("area") for f in features} - {None, "", AREA_TOWN_SEAT,
+                                                                                 AREA_WHOLE_TOWN})
+
+
+def load_context() -> Context:
+    store, features, problems = _read_items()
+    places = load_places_cached()
+    if places.problem:
+        problems.append(places.problem)
+    view = app_state.init_session(available_basemaps().keys())
+    return Context(store, features, problems, places, view, _villages(features))
+
+
+def refresh_items(ctx: Context) -> Context:
+    """``ctx`` with its items read again and refiltered; its view state stays as it was."""
+    store, features, problems = _read_items()
+    if ctx.places.problem:
+        problems.append(ctx.places.problem)
+    ctx.store, ctx.features, ctx.problems, ctx.villages = store, features, problems, _villages(features)
+    ctx.filter_cache = None
+    return apply_filters(ctx)
+
+
+# ---- the filter ----------------------------------------------------------------
+def filter_and_facets(ctx: Context, view: ViewState) -> dict:
+    """Filter once per run and keep the sidebar's per-option counts from the same pass."""
+    flt = view.item_filter(ctx.villages)
+    if ctx.filter_cache is None or ctx.filter_cache[0] != flt:
+        if ctx.store is not None and ctx.store.filters_in_database:  # PostGIS: WHERE and GROUP BY in SQL
+            filtered = ctx.store.query(flt)
+            facets = {"statuses": ctx.store.counts(app_state.replace(view, statuses=()).item_filter(ctx.villages))["status"],
+                      "categories": ctx.store.counts(
+                          app_state.replace(view, categories=()).item_filter(ctx.villages))["category"]}
+        else:
+            filtered, facets = filter_with_facets(ctx.features, flt, ("statuses", "categories"))
+        ctx.filter_cache = (flt, filtered, facets)
+    return ctx.filter_cache[2]
+
+
+def apply_filters(ctx: Context) -> Context:
+    filter_and_facets(ctx, ctx.state)
+    ctx.filtered = ctx.filter_cache[1]
+    return ctx
+
+
+__all__ = ["Context", "load_context", "refresh_items", "apply_filters", "filter_and_facets", "store_target"]

@@ -1,0 +1,86 @@
+"""The placing map: click a point or draw a line or polygon, as the 待定位 page's 地图点选/绘制 tab
+and the detail panel's 在地图上点选或绘制 do. What was clicked or drawn becomes a proposal that
+a person confirms before anything is saved.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import i18n
+from geo.app.state import Keys
+from geo.mapview import base_map
+from geo.mapview.basemaps import available as available_basemaps
+from geo.query import geometry_bounds
+
+
+def draw_map(ctx, *, key: str, height: int = 520, focus: dict | None = None, place: dict | None = None):
+    """A map with the current items and a Draw toolbar; returns st_folium's payload.
+
+    Clicks and drawings are in the displayed basemap's datum (GCJ-02 on Gaode tiles);
+    :func:`proposal_from_map` records that datum so the placement converts it back.
+    """
+    from folium.plugins import Draw
+    from streamlit_folium import st_folium
+
+    from geo.mapview import data_bounds, data_layer
+    from geo.mapview import offline
+
+    basemaps = available_basemaps()
+    basemap = basemaps.get(ctx.state.basemap) or basemaps["osm"]
+    bounds = None
+    if focus is not None and focus.get("geometry"):
+        bounds = geometry_bounds(focus["geometry"])
+    if bounds is None and place is not None:
+        bounds = _place_context_bounds(ctx, place)
+    if bounds is None:
+        bounds = data_bounds(ctx.features, ctx.places)
+    m = base_map(basemap=basemap, bounds=bounds, places=ctx.places, lang=ctx.lang,
+                 categories=sorted({(f.get("properties") or {}).get("category") for f in ctx.features} - {None}))
+    data_layer(ctx.features, ctx.places, lang=ctx.lang, datum=basemap.datum, clustered=False).add_to(m)
+    Draw(export=False, position="topleft",
+         draw_options={"polyline": {"shapeOptions": {"color": "#d62728"}}, "polygon": {"allowIntersection": False},
+                       "marker": True, "rectangle": False, "circle": False, "circlemarker": False},
+         edit_options={"edit": False, "remove": True}).add_to(m)
+    offline.localise(m)
+    if basemap.datum == "gcj02":
+        st.caption(i18n.t("gcj_note", ctx.lang))
+    st.session_state[Keys.map_datum(key)] = basemap.datum
+    return st_folium(m, key=key, height=height, use_container_width=True,
+                     returned_objects=["last_clicked", "last_active_drawing", "all_drawings"])
+
+
+def _place_context_bounds(ctx, place: dict):
+    """Open the placing map on the place's town (its seat point), else the data."""
+    town = (place.get("properties") or {}).get("town")
+    pt = ctx.places.point_for(town) if town else None
+    if pt and pt.get("geometry"):
+        w, s, e, n = geometry_bounds(pt["geometry"])
+        pad = 0.04
+        return (w - pad, s - pad, e + pad, n + pad)
+    return None
+
+
+def proposal_from_map(out, map_key: str) -> dict | None:
+    """A new click or drawing on the map ``map_key`` as {geometry, how, datum}; None when nothing new happened."""
+    if not out:
+        return None
+    datum = st.session_state.get(Keys.map_datum(map_key), "wgs84")
+    seen = st.session_state.setdefault(Keys.LOCATE_SEEN, {})
+    drawings = out.get("all_drawings") or []
+    sig_draw = repr(drawings[-1]) if drawings else None
+    click = out.get("last_clicked")
+    sig_click = repr(click) if click else None
+    before = seen.get(map_key, {})
+    seen[map_key] = {"draw": sig_draw, "click": sig_click}
+    if sig_draw and sig_draw != before.get("draw"):
+        geom = (drawings[-1] or {}).get("geometry")
+        if geom and geom.get("type") in ("Point", "LineString", "Polygon"):
+            how = "manual" if geom["type"] == "Point" else "draw"
+            return {"geometry": geom, "how": how, "datum": datum}
+    if sig_click and sig_click != before.get("click"):
+        return {"geometry": {"type": "Point", "coordinates": [click["lng"], click["lat"]]}, "how": "manual",
+                "datum": datum}
+    return None
+
+
+__all__ = ["draw_map", "proposal_from_map"]

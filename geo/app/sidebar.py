@@ -1,0 +1,61 @@
+"""The sidebar's filters (区域, 村, 状态, 类别, 规划, 年度, 搜索, 底图, English, 清除筛选).
+
+Each status and category option shows how many items it would add, counted in the same
+pass that filters the items (``geo.app.context.filter_and_facets``).
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from geo import i18n
+from geo.app import state as app_state
+from geo.app.context import Context, filter_and_facets
+from geo.app.state import Keys, ViewState
+from geo.contract import CATEGORIES, STATUSES
+from geo.mapview.basemaps import available as available_basemaps
+
+
+def _keep_valid(key: str, options) -> None:
+    ss = st.session_state
+    if key in ss:
+        ss[key] = [v for v in ss[key] if v in set(options)]
+
+
+def sidebar(ctx: Context) -> ViewState:
+    """The filter widgets; returns the state after this run's input."""
+    ss = st.session_state
+    with st.sidebar:
+        st.toggle(i18n.t("english", ctx.lang), key=Keys.ENGLISH)
+        lang = "en" if ss.get(Keys.ENGLISH) else "zh"
+        st.subheader(i18n.t("filters", lang))
+        view = app_state.current()
+        kinds = {"village": i18n.t("area_village", lang), "seat": i18n.t("area_seat", lang),
+                 "whole": i18n.t("area_whole", lang)}
+        _keep_valid(Keys.AREA_KINDS, kinds)
+        st.multiselect(i18n.t("area", lang), list(kinds), format_func=kinds.get, key=Keys.AREA_KINDS,
+                       placeholder="—")
+        _keep_valid(Keys.VILLAGES, ctx.villages)
+        st.multiselect(i18n.t("villages", lang), ctx.villages, key=Keys.VILLAGES, placeholder="—")
+        facets = filter_and_facets(ctx, view)
+        st.multiselect(i18n.t("status", lang), list(STATUSES), key=Keys.STATUSES, placeholder="—",
+                       format_func=lambda s: f"{i18n.status_label(s, lang)} ({facets['statuses'].get(s, 0)})")
+        st.multiselect(i18n.t("category", lang), list(CATEGORIES), key=Keys.CATEGORIES, placeholder="—",
+                       format_func=lambda c: f"{i18n.category_label(c, lang)} ({facets['categories'].get(c, 0)})")
+        plans = sorted({(f.get("properties") or {}).get("plan") for f in ctx.features} - {None})
+        years = sorted({(f.get("properties") or {}).get("year") for f in ctx.features} - {None})
+        _keep_valid(Keys.PLANS, plans)
+        _keep_valid(Keys.YEARS, years)
+        c1, c2 = st.columns(2)
+        c1.multiselect(i18n.t("plan", lang), plans, key=Keys.PLANS, placeholder="—")
+        c2.multiselect(i18n.t("year", lang), years, key=Keys.YEARS, placeholder="—")
+        st.text_input(i18n.t("search", lang), key=Keys.TEXT)
+        basemaps = available_basemaps()
+        if ss.get(Keys.BASEMAP) not in basemaps:
+            ss[Keys.BASEMAP] = "osm"
+        st.selectbox(i18n.t("basemap", lang), list(basemaps), key=Keys.BASEMAP,
+                     format_func=lambda k: i18n.t(basemaps[k].label_key, lang))
+        st.button(i18n.t("reset", lang), on_click=app_state.clear_filters)
+    return app_state.current()
+
+
+__all__ = ["sidebar"]

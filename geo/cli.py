@@ -67,6 +67,23 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+# ---- what the commands that read items share ---------------------------------------
+def load_items(path) -> list[dict]:
+    """Items of a GeoJSON file, refusing (one readable line) a file that breaks the contract."""
+    import json
+    from pathlib import Path
+
+    from geo.validate import has_errors, validate_path
+
+    problems = validate_path(path)
+    if has_errors(problems):
+        first = next(p for p in problems if p.severity == "error")
+        count = sum(p.severity == "error" for p in problems)
+        raise CliError(f"{path}: {first.line()}" + (f" (+{count - 1} more)" if count > 1 else "")
+                       + f"; run `python -m geo validate {path}` for the full list and fix them")
+    return json.loads(Path(path).read_text(encoding="utf-8-sig"))["features"]
+
+
 # ---- options shared by the commands that filter items ---------------------------
 def add_filter_arguments(parser) -> None:
     """--status/--area/--category, the same for every command that filters items (render, export, report)."""

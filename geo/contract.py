@@ -96,7 +96,33 @@ def code_lists() -> dict[str, tuple]:
 
 CATEGORIES = tuple(CATEGORY_LABELS)
 STATUSES = tuple(STATUS_LABELS)
-PRECISIONS = tuple(PRECISION_LABELS)
+PRECISIONS = tuple(PRECISION_LABELS)  # best first: exact > site > segment > village > town > none
+
+# How well an item's location is known, as a number: higher is better, "none" (and anything unknown) 0.
+PRECISION_RANK = {p: len(PRECISIONS) - 1 - n for n, p in enumerate(PRECISIONS)}
+
+
+def precision_rank(precision: str | None) -> int:
+    return PRECISION_RANK.get(precision, 0)
+
+
+def coarsest(precisions) -> str:
+    """The least precise of ``precisions``: what several places together say about one item."""
+    return min(precisions, key=precision_rank)
+
+
+# Precisions whose geometry is the works themselves: drawn on the map as the item, navigable
+# in the field. Every other precision is only a name of a village or the town (counted, listed).
+DRAWN_PRECISIONS = ("exact", "site", "segment")
+# Precisions at which a geometry may be stored as an item's geometry: a village's point or
+# outline stands for a village-level item. A town seat never stands for a project.
+ITEM_GEOMETRY_PRECISIONS = DRAWN_PRECISIONS + ("village",)
+
+# Gazetteer kinds that are administrative units rather than things (a name like 岭根村 is an area).
+ADMIN_KINDS = ("village", "town_seat_area", "town", "county")
+
+# File suffixes of plan documents (what build reads from a folder, what an upload is taken as).
+PLAN_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
 
 
 @dataclass(frozen=True)

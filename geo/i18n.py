@@ -32,6 +32,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "plan": ("规划", "Plan"),
     "year": ("年度", "Year"),
     "search": ("搜索（名称、原文、地名）", "Search (name, text, places)"),
+    "search_short": ("搜索", "Search"),
     "basemap": ("底图", "Basemap"),
     "english": ("English", "English"),
     "reset": ("清除筛选", "Clear filters"),
@@ -332,3 +333,28 @@ def area_label(area: str | None, lang: str = DEFAULT_LANG) -> str:
         if area == AREA_WHOLE_TOWN:
             return "Whole town (全镇)"
     return area
+
+
+def describe_filter(flt, lang: str = DEFAULT_LANG, *, areas=None) -> str:
+    """A filter (an ``ItemFilter``) in words, e.g. for a report's footer: "状态：计划、已完成；区域：镇区".
+
+    The app and the CLI both describe what they filtered with this, so a report says the
+    same whichever made it. ``areas`` replaces the words for the area dimension: the app
+    filters by 行政村 as a kind, which its ItemFilter spells out as every village. Empty
+    when nothing is filtered.
+    """
+    zh = lang != "en"
+    sep, colon, join = ("、", "：", "；") if zh else (", ", ": ", "; ")
+    area_words = list(areas) if areas is not None else [area_label(a, lang) for a in flt.areas]
+    dimensions = [
+        ("area", area_words),
+        ("status", [status_label(s, lang) for s in flt.statuses]),
+        ("category", [category_label(c, lang) for c in flt.categories]),
+        ("plan", [str(p) for p in flt.plans]),
+        ("year", [str(y) for y in flt.years]),
+    ]
+    parts = [f"{t(key, lang)}{colon}{sep.join(words)}" for key, words in dimensions if words]
+    text = (flt.text or "").strip()
+    if text:
+        parts.append(f"{t('search_short', lang)}{colon}“{text}”")
+    return join.join(parts)

@@ -35,3 +35,12 @@ def dedupe_ids(ids: list[str]) -> list[str]:
         seen[i] = n
         out.append(i if n == 1 else f"{i}-{n}")
     return out
+
+
+def content_digest(features) -> str:
+    """Identifies a list of items by ids, versions and content: a cache key, and the check that a
+    download made earlier still shows what is on the screen now."""
+    import json
+
+    text = json.dumps(features, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from geo.bench import child
-from geo.bench.synthetic import generate
+from geo.synthetic import generate
 from geo.contract import validate_feature
 from geo.mapview import load_places, split_by_precision, viewport
 from geo.query import filter_items
@@ -59,7 +59,7 @@ def _layer_ids(fg) -> tuple[set[str], list[dict]]:
 def test_synthetic_items_are_valid_reproducible_and_inside_the_county(items):
     from shapely.geometry import Point
 
-    from geo.bench.synthetic import county_outline
+    from geo.synthetic import county_outline
 
     sample = items[::97]
     assert all(not validate_feature(f) for f in sample), [validate_feature(f) for f in sample if validate_feature(f)][:1]

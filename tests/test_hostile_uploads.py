@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from geo.importer import ImportRefused, plan_import
-from geo.importer.sniff import safe_filename
+from geo.filenames import safe_filename
 from geo.photos import SAFE_NAME, photo_path, store_photo
 
 HOSTILE_NAMES = [

@@ -9,7 +9,6 @@ CSV/XLSX, datum) → nothing is written until 确认导入 → apply_import → 
 from __future__ import annotations
 
 import hashlib
-import json
 
 import streamlit as st
 
@@ -18,7 +17,10 @@ from geo.app.signin import current_user
 from geo.app.state import Keys
 from geo.app.widgets import counts_line, show_problems
 from geo.contract import CATEGORIES, STATUSES
+from geo.coords import DATUMS
 from geo.export import FORMATS, ExportError, export_bytes
+from geo.filenames import safe_filename
+from geo.ids import content_digest
 from geo.i18n import t
 from geo.importer import ImportOptions, ImportRefused, apply_import, plan_import
 from geo.importer.limits import DEFAULT_LIMITS
@@ -26,48 +28,19 @@ from geo.importer.mapping import TARGETS
 from geo.mapview.basemaps import available as available_basemaps
 from geo.projector import meeting_title
 
-DATUMS = ("wgs84", "gcj02", "bd09")
+
 IMPORT_TYPES = ["geojson", "json", "csv", "xlsx", "kml", "kmz", "gpkg", "zip", "txt", "docx", "pdf", "html", "htm"]
 UNUSED = "\0unused"
 
 
 
-def digest(features: list[dict]) -> str:
-    """Identifies a filtered list (ids and versions and content), for caching and stale-output checks."""
-    text = json.dumps(features, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
-def safe_basename(text: str) -> str:
-    out = "".join(ch for ch in str(text) if ch not in '/\\:*?"<>|\0' and not ch.isspace()).strip(".")
-    return out[:80] or "projects"
-
-
-def filter_text(state, lang: str = "zh") -> str:
-    """The current filter in words (for the report's footer)."""
-    parts = []
-    if state.area_kinds:
-        names = {"village": i18n.t("area_village", lang), "seat": i18n.t("area_seat", lang),
-                 "whole": i18n.t("area_whole", lang)}
-        parts.append("、".join(names.get(a, a) for a in state.area_kinds))
-    if state.villages:
-        parts.append("、".join(state.villages))
-    if state.statuses:
-        parts.append("、".join(i18n.status_label(s, lang) for s in state.statuses))
-    if state.categories:
-        parts.append("、".join(i18n.category_label(c, lang) for c in state.categories))
-    if state.plans:
-        parts.append("、".join(state.plans))
-    if state.years:
-        parts.append("、".join(str(y) for y in state.years))
-    if state.text.strip():
-        parts.append(f"“{state.text.strip()}”")
-    return "；".join(parts)
-
-
 @st.cache_data(show_spinner=False, max_entries=64)
 def _export_cached(key: str, fmt: str, datum: str, basename: str, source: str, _features: list[dict]):
     return export_bytes(_features, fmt, datum=datum, source=source, basename=basename)
+
+
+def _file_name(text) -> str:
+    return safe_filename(text, "projects", max_chars=80)
 
 
 def _source(ctx) -> str:
@@ -82,12 +55,12 @@ def export_section(ctx) -> None:
     features = ctx.filtered
     st.subheader(t("export_title", lang))
     st.caption(t("export_items", lang, n=len(features), total=len(ctx.features)))
-    ss.setdefault(Keys.EX_NAME, safe_basename(meeting_title(ctx.features, lang)))
+    ss.setdefault(Keys.EX_NAME, _file_name(meeting_title(ctx.features, lang)))
     c1, c2 = st.columns(2)
     datum = c1.selectbox(t("export_datum", lang), DATUMS, key=Keys.EX_DATUM,
                          format_func=lambda d: i18n.t("datum_" + d, lang))
-    basename = safe_basename(c2.text_input(t("export_name", lang), key=Keys.EX_NAME))
-    key = digest(features)
+    basename = _file_name(c2.text_input(t("export_name", lang), key=Keys.EX_NAME))
+    key = content_digest(features)
     source = _source(ctx)
     cols = st.columns(4)
     for n, spec in enumerate(FORMATS.values()):
@@ -121,7 +94,7 @@ def html_section(ctx) -> None:
     c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
     basemap = c1.selectbox(i18n.t("basemap", lang), list(basemaps), key=Keys.EX_HTML_BASEMAP,
                            format_func=lambda k: i18n.t(basemaps[k].label_key, lang))
-    signature = (digest(ctx.filtered), basemap, lang, ss.get(Keys.EX_NAME))
+    signature = (content_digest(ctx.filtered), basemap, lang, ss.get(Keys.EX_NAME))
     if c2.button(t("html_make", lang), key=Keys.EX_HTML_MAKE, width="stretch"):
         try:
             html = render_html(ctx.filtered, basemap=basemap, places=ctx.places, lang=lang,
@@ -129,7 +102,7 @@ def html_section(ctx) -> None:
         except MissingAsset as exc:
             st.error(str(exc))
         else:
-            name = safe_basename(ss.get(Keys.EX_NAME) or "projects") + ".html"
+            name = _file_name(ss.get(Keys.EX_NAME) or "projects") + ".html"
             ss[Keys.EX_HTML] = (signature, html.encode("utf-8"), name)
     made = ss.get(Keys.EX_HTML)
     if made and made[0] == signature:
@@ -149,15 +122,15 @@ def report_section(ctx) -> None:
     title = c1.text_input(t("report_heading", lang), key=Keys.EX_TITLE, max_chars=80)
     paper = c2.selectbox(t("report_paper", lang), ("A4", "A3"), key=Keys.EX_PAPER)
     fmt = c3.selectbox(t("report_format", lang), ("pdf", "png"), key=Keys.EX_REPORT_FORMAT, format_func=str.upper)
-    signature = (digest(ctx.filtered), title, paper, fmt)
+    signature = (content_digest(ctx.filtered), title, paper, fmt)
     if c4.button(t("report_make", lang), key=Keys.EX_REPORT_MAKE, width="stretch"):
         try:
             data = render_report_bytes(ctx.filtered, fmt, title=title or None, paper=paper, source=_source(ctx),
-                                       filter_text=filter_text(ctx.state, lang) or None)
+                                       filter_text=ctx.state.in_words(lang, ctx.villages) or None)
         except ReportError as exc:
             st.error(t("report_failed", lang, msg=exc))
         else:
-            name = safe_basename(title or ss.get(Keys.EX_NAME) or "report") + f"-{paper}.{fmt}"
+            name = _file_name(title or ss.get(Keys.EX_NAME) or "report") + f"-{paper}.{fmt}"
             ss[Keys.EX_REPORT] = (signature, data, name, "application/pdf" if fmt == "pdf" else "image/png")
     made = ss.get(Keys.EX_REPORT)
     if made and made[0] == signature:
@@ -346,5 +319,4 @@ def render(ctx) -> None:
     import_section(ctx)
 
 
-__all__ = ["render", "export_section", "html_section", "report_section", "import_section", "show_preview",
-           "digest", "safe_basename", "filter_text"]
+__all__ = ["render", "export_section", "html_section", "report_section", "import_section", "show_preview"]

@@ -14,6 +14,7 @@ from typing import Iterable, Mapping
 
 import streamlit as st
 
+from geo import i18n
 from geo.contract import AREA_TOWN_SEAT, AREA_WHOLE_TOWN, CATEGORIES, STATUSES
 from geo.query import ItemFilter
 
@@ -306,6 +307,15 @@ class ViewState:
                 areas.add("\0no-village")  # 行政村 chosen but the data has none: match nothing
         return ItemFilter(areas=tuple(sorted(areas)), statuses=self.statuses, categories=self.categories,
                           plans=self.plans, years=self.years, text=self.text.strip())
+
+    def area_words(self, lang: str = "zh") -> list[str]:
+        """The area choices as a person made them (行政村 as a kind, not every village it stands for)."""
+        kinds = {"village": "area_village", "seat": "area_seat", "whole": "area_whole"}
+        return [i18n.t(kinds[k], lang) for k in self.area_kinds if k in kinds] + list(self.villages)
+
+    def in_words(self, lang: str = "zh", villages_in_data: Iterable[str] = ()) -> str:
+        """This view's filter in words (the report's footer), the same words the CLI's report uses."""
+        return i18n.describe_filter(self.item_filter(villages_in_data), lang, areas=self.area_words(lang))
 
     def is_filtered(self) -> bool:
         return any([self.area_kinds, self.villages, self.statuses, self.categories, self.plans, self.years,

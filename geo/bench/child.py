@@ -65,7 +65,7 @@ def build_default_view(features: list[dict], places, lang: str = "zh") -> tuple[
 def measure_ours(n: int, seed: int, data: str | None = None) -> dict:
     """``data``: a data directory made by the "generate" kind in another process, so that this
     process's peak memory is the app's, not the generator's."""
-    from geo.bench.synthetic import generate, write_store
+    from geo.synthetic import generate, write_store
     from geo.mapview import load_places, viewport
 
     _quiet_streamlit()
@@ -132,7 +132,7 @@ def measure_naive(n: int, seed: int) -> dict:
     """One folium.Marker with popup and tooltip per item, rendered to HTML (the way the issue measured)."""
     import folium
 
-    from geo.bench.synthetic import generate
+    from geo.synthetic import generate
     from geo.mapview.popups import popup_html, tooltip_html
     from geo.query import geometry_bounds
 
@@ -155,7 +155,7 @@ def measure_naive(n: int, seed: int) -> dict:
 
 
 def measure_postgis(n: int, seed: int, url: str) -> dict:
-    from geo.bench.synthetic import generate
+    from geo.synthetic import generate
     from geo.mapview import viewport
     from geo.store import open_store
     from geo.store.base import ItemFilter
@@ -217,7 +217,7 @@ def main(argv: list[str]) -> int:
     spec = json.loads(argv[0])
     kind, n, seed = spec["kind"], int(spec["n"]), int(spec.get("seed", 8))
     if kind == "generate":
-        from geo.bench.synthetic import generate, write_store
+        from geo.synthetic import generate, write_store
         write_store(Path(spec["dir"]), generate(n, places_path(), seed=seed), places_path())
         out = {"written": spec["dir"]}
     elif kind == "ours":

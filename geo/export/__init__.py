@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from geo.coords import DatumError, convert_geometry, normalise_datum
+from geo.filenames import safe_filename
 
 
 class ExportError(Exception):
@@ -92,7 +93,7 @@ def export_bytes(features: list[dict], fmt: str, *, datum: str = "wgs84", source
                  basename: str = "projects") -> tuple[bytes, str, str]:
     """(content, file name, MIME type) for a download button. A Shapefile set comes as one .zip."""
     spec = get_format(fmt)
-    safe = "".join(ch for ch in basename if ch not in '/\\:*?"<>|\0').strip() or "projects"
+    safe = safe_filename(basename, "projects")
     with tempfile.TemporaryDirectory(prefix="geo-export-") as tmp:
         paths = export_items(features, fmt, Path(tmp) / (safe + spec.suffix), datum=datum, source=source)
         if len(paths) == 1 and spec.name != "shp":

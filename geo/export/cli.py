@@ -1,28 +1,14 @@
 """``python -m geo export IN.geojson --format FMT -o OUT [--datum D] [--status S] [--area A] [--category C]``.
 
-Also home of the item-file loading that ``report`` shares; both filter with the CLI's
-shared options exactly like the map (``geo.query.filter_items``).
+Filters with the CLI's shared options exactly like the map (``geo.query.filter_items``).
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from geo.cli import CliError, add_filter_arguments, item_filter
+from geo.cli import CliError, add_filter_arguments, item_filter, load_items
 from geo.export import FORMATS, ExportError, export_items
 from geo.query import filter_items
-from geo.validate import has_errors, validate_path
-
-
-def load_items(path: str | Path) -> list[dict]:
-    """Items of a GeoJSON file, refusing (one readable line) a file that breaks the contract."""
-    problems = validate_path(path)
-    if has_errors(problems):
-        first = next(p for p in problems if p.severity == "error")
-        count = sum(p.severity == "error" for p in problems)
-        raise CliError(f"{path}: {first.line()}" + (f" (+{count - 1} more)" if count > 1 else "")
-                       + f"; run `python -m geo validate {path}` for the full list and fix them")
-    return json.loads(Path(path).read_text(encoding="utf-8-sig"))["features"]
 
 
 def configure(parser) -> None:

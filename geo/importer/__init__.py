@@ -35,7 +35,8 @@ from geo.importer.mapping import (
     RowError, auto_mapping, build_feature, check_overrides, validate_built,
 )
 from geo.importer.readers import READERS, Table
-from geo.importer.sniff import safe_filename, sniff
+from geo.filenames import safe_filename
+from geo.importer.sniff import sniff
 
 __all__ = ["ImportOptions", "ImportPreview", "ImportResult", "ImportRefused", "Limits", "plan_import",
            "apply_import"]

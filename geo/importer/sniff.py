@@ -1,20 +1,12 @@
 """What kind of file an upload is, judged by its content (the extension is only a tie-breaker)."""
 from __future__ import annotations
 
-import re
 import zipfile
 
+from geo.contract import PLAN_SUFFIXES
 from geo.importer.limits import Limits, open_zip
 
 KINDS = ("geojson", "csv", "xlsx", "kml", "kmz", "gpkg", "shp", "plan")
-PLAN_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
-
-
-def safe_filename(filename: str | None) -> str:
-    """The last path component, without control characters: a name to show and to take a suffix from."""
-    name = re.split(r"[\\/]", filename or "")[-1]
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in ':*?"<>|').strip(" .")
-    return name[:120] or "upload"
 
 
 def _zip_kind(data: bytes, name: str, limits: Limits) -> str:

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geo.cli import CliError
-from geo.cli import add_filter_arguments, item_filter
-from geo.export.cli import load_items
+from geo.cli import CliError, add_filter_arguments, item_filter, load_items
+from geo.i18n import describe_filter
 from geo.query import filter_items
 
 
@@ -18,14 +17,6 @@ def configure(parser) -> None:
     add_filter_arguments(parser)
 
 
-def _filter_text(args) -> str | None:
-    parts = []
-    for label, values in (("状态", args.status), ("区域", args.area), ("类别", args.category)):
-        if values:
-            parts.append(f"{label}={'、'.join(values)}")
-    return "; ".join(parts) or None
-
-
 def run(args) -> int:
     from geo.report import ReportError, render_report
 
@@ -33,7 +24,7 @@ def run(args) -> int:
     features = filter_items(load_items(args.input), flt)
     try:
         paths = render_report(features, args.output, title=args.title, paper=args.paper,
-                              source=Path(args.input).name, filter_text=_filter_text(args),
+                              source=Path(args.input).name, filter_text=describe_filter(flt) or None,
                               places_path=Path(args.places) if args.places else None)
     except ReportError as exc:
         raise CliError(str(exc)) from None

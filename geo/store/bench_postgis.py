@@ -3,7 +3,7 @@
     python -m geo.store.bench_postgis [--n 100000] [--url postgresql://…] [--places data/places.geojson]
 
 Without ``--url`` a throwaway PostGIS cluster is started (fsync on, like a real
-server) and removed afterwards. Items come from :mod:`geo.bench.synthetic`
+server) and removed afterwards. Items come from :mod:`geo.synthetic`
 (generated, marked as such, written only to temporary stores). Prints seconds
 per operation; nothing is asserted.
 """
@@ -61,7 +61,7 @@ def workload(items: list[dict]) -> list[tuple[str, callable]]:
 def run_benchmark(n: int = 100_000, url: str | None = None, places: Path | None = None,
                   repeat: int = 3, out=print) -> list[tuple[str, float | None, float | None, str]]:
     """Rows of (operation, file seconds, PostGIS seconds, note); also printed with ``out``."""
-    from geo.bench.synthetic import generate
+    from geo.synthetic import generate
 
     places = Path(places or config.places_path())
     t0 = time.perf_counter()

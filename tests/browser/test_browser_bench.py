@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from geo.bench.synthetic import generate, write_store
+from geo.synthetic import generate, write_store
 from tests.browser_support import FRAME, OUT, ROOT, Guard, streamlit_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -19,13 +19,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.contract import AREA_TOWN_SEAT, AREA_WHOLE_TOWN
+from geo.contract import ADMIN_KINDS, AREA_TOWN_SEAT, AREA_WHOLE_TOWN, PLAN_SUFFIXES, coarsest
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.geocode import GeocodeResult, GeocoderChain, configured_providers
 
 _DATUMS = ("wgs84", "gcj02", "bd09", "cgcs2000")
-_RANK = {"exact": 0, "site": 1, "segment": 2, "village": 3, "town": 4, "none": 5}
-_ADMIN = ("village", "town_seat_area", "town", "county")
 
 
 @dataclass
@@ -128,7 +126,7 @@ def resolve_places(props: dict, gazetteer: Gazetteer, chain: GeocoderChain) -> l
             place = gazetteer.get(result.place_id)  # the named place exists, only without location
         elif result.how == "online" and result.place_id:
             place = gazetteer.get(result.place_id)
-        if place is not None and result.how in ("prefix", "contains") and place["properties"]["kind"] not in _ADMIN:
+        if place is not None and result.how in ("prefix", "contains") and place["properties"]["kind"] not in ADMIN_KINDS:
             place = None  # "府前街至S225省道连接线" is not 府前街
         if place is not None and place["properties"]["kind"] == "county":
             place = None  # a county is no place of a town's project
@@ -187,7 +185,7 @@ def locate_item(props: dict, gazetteer: Gazetteer, chain: GeocoderChain) -> tupl
         located = [r for r in resolutions if r.located]
         if located:
             geoms = [r.result.geometry for r in located]
-            precision = max((r.result.precision for r in located), key=lambda p: _RANK[p])
+            precision = coarsest(r.result.precision for r in located)
             datums = {r.result.datum_original for r in located}
             if len(geoms) == 1:
                 geometry = copy.deepcopy(geoms[0])
@@ -280,9 +278,6 @@ def build_plan(plan_path: str | Path, output: str | Path, *, places_path: str | 
     if validate:
         report.problems = [p for p in validate_path(output) if p.severity == "error"]
     return report
-
-
-PLAN_SUFFIXES = (".txt", ".html", ".htm", ".docx", ".pdf")
 
 
 def plan_files(paths) -> list[Path]:

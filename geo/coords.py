@@ -177,13 +177,14 @@ def convert(lon: float, lat: float, src: str, dst: str) -> tuple[float, float]:
 
 
 def _convert_positions(coords, fn):
-    # A position is a list of numbers; anything deeper is a list of positions (or of lists of them).
-    if coords and isinstance(coords[0], (int, float)) and not isinstance(coords[0], bool):
-        if len(coords) < 2:
-            raise DatumError(f"position {coords!r} needs at least longitude and latitude")
-        lon, lat = fn(coords[0], coords[1])
-        return [lon, lat, *coords[2:]]
-    return [_convert_positions(c, fn) for c in coords]
+    from geo.query import map_coordinates
+
+    def position(c):
+        if len(c) < 2:
+            raise DatumError(f"position {c!r} needs at least longitude and latitude")
+        lon, lat = fn(c[0], c[1])
+        return [lon, lat, *c[2:]]
+    return map_coordinates(coords, position)
 
 
 def convert_geometry(geometry: dict | None, src: str, dst: str) -> dict | None:

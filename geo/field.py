@@ -22,8 +22,9 @@ import math
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from geo.contract import STATUSES, STATUS_LABELS
+from geo.contract import DRAWN_PRECISIONS, STATUSES, STATUS_LABELS
 from geo.coords import wgs84_to_bd09, wgs84_to_gcj02
+from geo.query import iter_positions, representative_point
 
 EARTH_RADIUS_M = 6371008.8  # mean Earth radius (IUGG)
 APP_SRC = "webapp.guihua.yizhangtu"  # caller id the Baidu/Gaode URI APIs ask for
@@ -57,26 +58,7 @@ def distance_text(metres: float) -> str:
 
 
 def _positions(geometry: dict | None):
-    if not geometry:
-        return
-    gtype = geometry.get("type")
-    if gtype == "GeometryCollection":
-        for g in geometry.get("geometries") or []:
-            yield from _positions(g)
-        return
-    coords = geometry.get("coordinates")
-    depth = {"Point": 0, "MultiPoint": 1, "LineString": 1, "MultiLineString": 2,
-             "Polygon": 2, "MultiPolygon": 3}.get(gtype)
-    if depth is None or coords is None:
-        return
-
-    def walk(node, d):
-        if d == 0:
-            yield float(node[0]), float(node[1])
-        else:
-            for child in node:
-                yield from walk(child, d - 1)
-    yield from walk(coords, depth)
+    return ((float(p[0]), float(p[1])) for p in iter_positions(geometry) if len(p) >= 2)
 
 
 def _segment_distance_m(lon, lat, a, b) -> float:
@@ -155,12 +137,8 @@ class Nearby:
         return self.feature.get("id")
 
 
-# Precisions whose geometry is where the thing is; village/town points are only a proxy.
-LOCATED_PRECISIONS = ("exact", "site", "segment")
-
-
 def nearest_items(features, lon: float, lat: float, *, limit: int | None = None,
-                  precisions=LOCATED_PRECISIONS, max_distance_m: float | None = None) -> list[Nearby]:
+                  precisions=DRAWN_PRECISIONS, max_distance_m: float | None = None) -> list[Nearby]:
     """Located items ordered by distance from (lon, lat), nearest first.
 
     Items without geometry are left out; so, by default, are items whose geometry only
@@ -191,29 +169,6 @@ def check_position(lon, lat) -> tuple[float, float]:
     if not (-180 <= lon <= 180 and -90 <= lat <= 90) or math.isnan(lon) or math.isnan(lat):
         raise FieldError(f"position ({lon}, {lat}) is out of range: longitude -180..180, latitude -90..90")
     return lon, lat
-
-
-def representative_point(geometry: dict | None) -> tuple[float, float] | None:
-    """A point to navigate to: the point itself, a line's middle vertex, a polygon's vertex mean."""
-    if not geometry:
-        return None
-    gtype = geometry.get("type")
-    if gtype == "Point":
-        x, y = geometry["coordinates"][:2]
-        return float(x), float(y)
-    if gtype == "LineString":
-        c = geometry["coordinates"]
-        x, y = c[len(c) // 2][:2]
-        return float(x), float(y)
-    pts = list(_positions(geometry))
-    if gtype in ("Polygon", "MultiPolygon"):
-        # drop each ring's closing vertex so it is not counted twice
-        pts = []
-        for line in _lines(geometry):
-            pts.extend(line[:-1] if len(line) > 1 and line[0] == line[-1] else line)
-    if not pts:
-        return None
-    return (sum(p[0] for p in pts) / len(pts), sum(p[1] for p in pts) / len(pts))
 
 
 # ---------------------------------------------------------------------------

@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Iterable
 
 from geo import config
+from geo.contract import ADMIN_KINDS, PRECISION_RANK, precision_rank
 from geo.coords import DatumError, convert_geometry, normalise_datum
+from geo.query import map_coordinates, representative_point
 from geo.store.atomic import append_lines
 from geo.store.base import VersionConflict, now_iso
 from geo.validate import geometry_problems
@@ -32,7 +34,6 @@ from geo.validate import geometry_problems
 PLACEMENTS_FILE = "placements.jsonl"
 GPS_CONFIRM_ABOVE_M = 50.0
 HOWS = ("manual", "gps", "draw", "import")  # plus online:NAME
-PRECISION_RANK = {"exact": 5, "site": 4, "segment": 3, "village": 2, "town": 1, "none": 0}
 _GEOMETRY_FIELDS = ("precision", "geometry_source", "geometry_meta", "place_refs", "x_geometry_from")
 MAX_RETRIES = 3
 
@@ -307,18 +308,14 @@ def to_wgs84(geometry: dict, datum_original: str) -> dict:
 
 def _rounded(geometry: dict) -> dict:
     """Seven decimals (~1 cm): more would pretend a precision nobody has."""
-    def walk(c):
-        if isinstance(c, (list, tuple)) and c and isinstance(c[0], (int, float)):
-            return [round(float(v), 7) for v in c]
-        return [walk(x) for x in c]
     out = copy.deepcopy(geometry)
-    out["coordinates"] = walk(geometry["coordinates"])
+    out["coordinates"] = map_coordinates(geometry["coordinates"], lambda c: [round(float(v), 7) for v in c])
     return out
 
 
 def _place_precision(place_kind: str, geometry: dict) -> str:
     gtype = geometry.get("type", "")
-    if "Polygon" in gtype and place_kind in ("village", "town", "county"):
+    if "Polygon" in gtype and place_kind in ADMIN_KINDS:
         return "boundary"
     return "site"
 
@@ -346,11 +343,8 @@ def _segment_ends(props: dict) -> tuple[str, str] | None:
 def _point_of(geometry: dict | None) -> list[float] | None:
     if geometry and geometry.get("type") == "Point":
         return list(geometry["coordinates"][:2])
-    if geometry:
-        from geo.field import representative_point
-        p = representative_point(geometry)
-        return [round(p[0], 7), round(p[1], 7)] if p else None
-    return None
+    p = representative_point(geometry)
+    return [round(p[0], 7), round(p[1], 7)] if p else None
 
 
 def locate_item(item: dict, gazetteer) -> tuple[dict | None, str, list[str]]:
@@ -425,7 +419,7 @@ def _relocated(item: dict, gazetteer, place_id: str, *, how: str, user: str, ts:
     if place_id not in used:
         return None  # another place locates it better
     from_this_place = place_id in (props.get("place_refs") or []) and props.get("x_geometry_from") == "place"
-    if not from_this_place and PRECISION_RANK.get(props.get("precision"), 0) > PRECISION_RANK[precision] \
+    if not from_this_place and precision_rank(props.get("precision")) > precision_rank(precision) \
             and item.get("geometry") is not None:
         return None  # already located better by other means
     new = copy.deepcopy(item)

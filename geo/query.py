@@ -25,10 +25,20 @@ class ItemFilter:
     include_dropped: bool = False
 
 
+def is_position(coords) -> bool:
+    """A GeoJSON position: a list of numbers (lon, lat, optional height); anything deeper holds positions."""
+    return (isinstance(coords, (list, tuple)) and bool(coords) and isinstance(coords[0], (int, float))
+            and not isinstance(coords[0], bool))
+
+
 def iter_positions(geometry: dict | None) -> Iterator[list]:
-    """Every [lon, lat(, z)] position of a GeoJSON geometry, GeometryCollections included."""
+    """Every [lon, lat(, z)] position of a GeoJSON geometry, GeometryCollections included.
+
+    The one coordinate walker: bounds, validation, distances, report extents and the
+    importer all read positions through it.
+    """
     def walk(coords):
-        if isinstance(coords, (list, tuple)) and coords and isinstance(coords[0], (int, float)):
+        if is_position(coords):
             yield coords
         elif isinstance(coords, (list, tuple)):
             for c in coords:
@@ -43,34 +53,44 @@ def iter_positions(geometry: dict | None) -> Iterator[list]:
         yield from walk(geometry.get("coordinates"))
 
 
+def map_coordinates(coords, fn):
+    """A GeoJSON coordinates array of any depth with every position replaced by ``fn(position)``."""
+    if is_position(coords):
+        return fn(coords)
+    return [map_coordinates(c, fn) for c in coords]
+
+
 def geometry_bounds(geometry: dict | None) -> tuple[float, float, float, float] | None:
     """(west, south, east, north) of a GeoJSON geometry, or None."""
-    if not geometry:
-        return None
     xs: list[float] = []
     ys: list[float] = []
-
-    def walk(coords):
-        if not coords:
-            return
-        if isinstance(coords[0], (int, float)):
-            xs.append(coords[0])
-            ys.append(coords[1])
-        else:
-            for c in coords:
-                walk(c)
-
-    if geometry.get("type") == "GeometryCollection":
-        parts = [geometry_bounds(g) for g in geometry.get("geometries") or []]
-        parts = [p for p in parts if p]
-        if not parts:
-            return None
-        return (min(p[0] for p in parts), min(p[1] for p in parts),
-                max(p[2] for p in parts), max(p[3] for p in parts))
-    walk(geometry.get("coordinates"))
+    for p in iter_positions(geometry):
+        if len(p) >= 2:
+            xs.append(p[0])
+            ys.append(p[1])
     if not xs:
         return None
     return min(xs), min(ys), max(xs), max(ys)
+
+
+def representative_point(geometry: dict | None) -> tuple[float, float] | None:
+    """The one point that stands for a geometry, on it: a point itself; else a point on the line or
+    inside the polygon (shapely's ``representative_point``), never a vertex mean that can fall outside
+    a bent polygon. Where to navigate to, where a label goes, where a segment of a road ends.
+    None without a usable geometry.
+    """
+    if not isinstance(geometry, dict):
+        return None
+    if geometry.get("type") == "Point":
+        c = geometry.get("coordinates")
+        return (float(c[0]), float(c[1])) if is_position(c) and len(c) >= 2 else None
+    try:
+        from shapely.geometry import shape
+
+        p = shape(geometry).representative_point()
+    except Exception:  # noqa: BLE001  (a malformed geometry has no such point; the caller says what then)
+        return None
+    return None if p.is_empty else (float(p.x), float(p.y))
 
 
 def _fold(text: str) -> str:

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from geo.contract import Problem, validate_feature
+from geo.contract import DRAWN_PRECISIONS, Problem, validate_feature
 from geo.query import iter_positions
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -90,7 +90,7 @@ def geometry_problems(fid: str, geometry, props: dict) -> list[Problem]:
     problems: list[Problem] = []
     precision = props.get("precision")
     if geometry is None:
-        if precision in ("exact", "site", "segment"):
+        if precision in DRAWN_PRECISIONS:
             problems.append(Problem(fid, "precision", f"is {precision!r} but the item has no geometry; "
                                     "use town, village or none until it is located"))
         return problems

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from geo.contract import Problem
 from geo.coords import convert
+from geo.query import representative_point
 
 KM_PER_DEG_LAT = 110.574
 KM_PER_DEG_LON_EQUATOR = 111.320
@@ -117,18 +118,6 @@ def _geometry_km(geometry: dict, surroundings: Surroundings):
     return transform(shape(geometry), surroundings.km)
 
 
-def _label_point(geometry: dict) -> tuple[float, float] | None:
-    if geometry.get("type") == "Point":
-        c = geometry["coordinates"]
-        return float(c[0]), float(c[1])
-    try:
-        from shapely.geometry import shape
-        p = shape(geometry).representative_point()
-        return p.x, p.y
-    except Exception:
-        return None
-
-
 def _direction(dx: float, dy: float) -> str:
     names = ["east", "north-east", "north", "north-west", "west", "south-west", "south", "south-east"]
     return names[int(((math.degrees(math.atan2(dy, dx)) + 22.5) % 360) // 45)]
@@ -171,7 +160,7 @@ def location_problems(features: list[dict], surroundings: Surroundings | None, *
                 hit = surroundings.points.get(name)
                 if hit is None:
                     continue
-                label = label or _label_point(geom)
+                label = label or representative_point(geom)
                 if label is not None:
                     pairs.append((fid, hit[0], label, (hit[1], hit[2])))
     problems += _datum_problems(pairs, source)

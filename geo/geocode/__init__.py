@@ -4,10 +4,10 @@
 ``accept_suggestion(gazetteer, result, user)`` turns an online suggestion into a gazetteer location.
 Providers: :mod:`geo.geocode.tianditu`, :mod:`geo.geocode.amap`, :mod:`geo.geocode.nominatim` (off unless configured).
 """
-from geo.geocode.base import LOCATED_PRECISIONS, GeocodeResult, ProviderAnswerError, precision_for_place
+from geo.geocode.base import GeocodeResult, ProviderAnswerError, precision_for_place
 from geo.geocode.cache import GeocodeCache
 from geo.geocode.chain import GeocoderChain, accept_suggestion, configured_providers
 from geo.geocode.online import OnlineProvider
 
-__all__ = ["LOCATED_PRECISIONS", "GeocodeCache", "GeocodeResult", "GeocoderChain", "OnlineProvider",
+__all__ = ["GeocodeCache", "GeocodeResult", "GeocoderChain", "OnlineProvider",
            "ProviderAnswerError", "accept_suggestion", "configured_providers", "precision_for_place"]

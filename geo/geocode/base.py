@@ -13,15 +13,14 @@ from geopy.exc import (  # re-exported: the shared error hierarchy of all provid
     GeocoderServiceError, GeocoderTimedOut, GeocoderUnavailable, GeopyError,
 )
 
+from geo.contract import ITEM_GEOMETRY_PRECISIONS
+
 __all__ = [
     "GeocodeResult", "GeopyError", "GeocoderServiceError", "GeocoderTimedOut", "GeocoderQuotaExceeded",
     "GeocoderAuthenticationFailure", "GeocoderInsufficientPrivileges", "GeocoderRateLimited",
-    "GeocoderUnavailable", "ProviderAnswerError", "LOCATED_PRECISIONS", "precision_for_place",
+    "GeocoderUnavailable", "ProviderAnswerError", "precision_for_place",
 ]
 
-# Item precisions at which a geometry is drawn on the map as the item's location.
-# "town" is deliberately absent: a town seat point is not where a project is.
-LOCATED_PRECISIONS = ("exact", "site", "segment", "village")
 
 _ADMIN_PRECISION = {"village": "village", "town_seat_area": "village", "town": "town", "county": "none"}
 
@@ -69,7 +68,7 @@ class GeocodeResult:
     @property
     def located(self) -> bool:
         """Whether the geometry may stand for the item's own location (never a town seat)."""
-        return self.geometry is not None and self.precision in LOCATED_PRECISIONS and not self.suggestion
+        return self.geometry is not None and self.precision in ITEM_GEOMETRY_PRECISIONS and not self.suggestion
 
     def to_dict(self) -> dict:
         out = asdict(self)

@@ -12,15 +12,15 @@ from typing import Iterable
 
 from geopy.exc import GeopyError
 
+from geo.contract import ADMIN_KINDS, precision_rank
 from geo.gazetteer import Gazetteer, GazetteerError, Match
 from geo.geocode.base import GeocodeResult, precision_for_place
 from geo.geocode.cache import GeocodeCache
+from geo.query import representative_point
 from geo.geocode.online import OnlineProvider
 
 log = logging.getLogger(__name__)
 
-_ADMIN_KINDS = ("village", "town_seat_area", "town", "county")
-_LEVEL_ORDER = {"exact": 0, "site": 1, "segment": 1, "village": 2, "town": 3, "none": 4}
 
 
 def configured_providers(names: Iterable[str] | None = None, *, timeout: float = 10.0,
@@ -41,16 +41,10 @@ def configured_providers(names: Iterable[str] | None = None, *, timeout: float =
 
 
 def _point_of(geometry: dict | None) -> tuple[float | None, float | None]:
-    if not geometry:
-        return None, None
-    if geometry.get("type") == "Point":
+    """The geometry's representative point; (None, None) for a malformed one (the geometry is still returned)."""
+    if geometry and geometry.get("type") == "Point":
         return tuple(geometry["coordinates"][:2])
-    try:
-        from shapely.geometry import shape
-        p = shape(geometry).representative_point()
-        return p.x, p.y
-    except Exception:  # a malformed geometry gives no label point; the geometry is still returned
-        return None, None
+    return representative_point(geometry) or (None, None)
 
 
 class GeocoderChain:
@@ -83,7 +77,7 @@ class GeocoderChain:
         if match.alternatives:
             result.warnings.append(f"{name_or(result)}: also matches {', '.join(match.alternatives)}; "
                                    "give the town to be sure")
-        if match.partial and match.kind not in _ADMIN_KINDS:
+        if match.partial and match.kind not in ADMIN_KINDS:
             # "府前街至S225省道连接线" starts with 府前街 but is not 府前街: do not take its geometry.
             return
         if place.get("geometry") is not None and precision_for_place(match.kind, props.get("precision")) != "none":
@@ -161,7 +155,7 @@ class GeocoderChain:
                 result.warnings.append(f"online:{provider.name} answer for {query!r} lies outside "
                                        f"{town or 'the county'}; ignored")
                 continue
-            if _LEVEL_ORDER[answer["precision"]] >= _LEVEL_ORDER.get(result.precision, 4) and result.geometry:
+            if precision_rank(answer["precision"]) <= precision_rank(result.precision) and result.geometry:
                 continue  # no better than what the gazetteer already has
             out = GeocodeResult(
                 query=result.query, town=town, place_id=result.place_id, matched_name=result.matched_name,

@@ -8,11 +8,12 @@ import folium
 from folium.plugins import MarkerCluster
 from folium.utilities import JsCode
 
+from geo.contract import DRAWN_PRECISIONS, PRECISIONS
 from geo.coords import convert_geometry
 from geo.mapview import popups, styles
 
 # Precisions that are not a location on the map, only a name of a village or the town.
-COARSE_PRECISIONS = frozenset({"village", "town", "none"})
+COARSE_PRECISIONS = frozenset(PRECISIONS) - frozenset(DRAWN_PRECISIONS)
 ITEM_PATH_CLASS = "geo-item-path"
 
 _BIND = JsCode("""

@@ -21,6 +21,7 @@ import math
 from pathlib import Path
 
 from geo.contract import CATEGORY_LABELS, PRECISION_LABELS, STATUS_LABELS
+from geo.query import iter_positions, representative_point
 from geo.report.fonts import FontMissing, cjk_family
 from geo.report.style import OUTLINE_COLOUR, STATUS_COLOURS, status_colour
 
@@ -47,27 +48,10 @@ class ReportError(Exception):
 
 # ---- data helpers ------------------------------------------------------------------
 
-def _positions(geom):
-    if not geom:
-        return
-    if geom["type"] == "GeometryCollection":
-        for g in geom["geometries"]:
-            yield from _positions(g)
-        return
-
-    def walk(c):
-        if c and isinstance(c[0], (int, float)):
-            yield c
-        else:
-            for x in c:
-                yield from walk(x)
-    yield from walk(geom["coordinates"])
-
-
 def _bounds(geoms) -> tuple[float, float, float, float] | None:
     xs, ys = [], []
     for g in geoms:
-        for p in _positions(g):
+        for p in iter_positions(g):
             xs.append(p[0])
             ys.append(p[1])
     if not xs:
@@ -162,15 +146,6 @@ def _draw_geometry(ax, geom: dict, colour: str, zorder: int = 3) -> None:
             _draw_geometry(ax, g, colour, zorder)
 
 
-def _label_point(geom: dict) -> tuple[float, float]:
-    if geom["type"] == "Point":
-        return geom["coordinates"][0], geom["coordinates"][1]
-    from shapely.geometry import shape
-
-    p = shape(geom).representative_point()
-    return p.x, p.y
-
-
 def _outline(ax, polygons: list[dict]) -> None:
     for f in polygons:
         g = f["geometry"]
@@ -248,8 +223,9 @@ def _map_page(features: list[dict], *, title: str, paper: str, font: str, polygo
     for number, f in located:
         colour = status_colour((f.get("properties") or {}).get("status"))
         _draw_geometry(ax, f["geometry"], colour)
-        if len(located) <= MAX_MAP_LABELS:
-            x, y = _label_point(f["geometry"])
+        point = representative_point(f["geometry"]) if len(located) <= MAX_MAP_LABELS else None
+        if point is not None:
+            x, y = point
             ax.annotate(str(number), (x, y), xytext=(4, 4), textcoords="offset points", fontsize=7,
                         fontfamily=font, zorder=6,
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.7})

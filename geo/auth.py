@@ -25,6 +25,7 @@ from typing import Callable, Mapping
 import bcrypt
 
 from geo import config
+from geo.i18n import LocalisedError, Message
 
 ROLES = ("editor", "admin")  # roles that may edit; "viewer" is everybody not signed in
 VIEWER = "viewer"
@@ -37,7 +38,7 @@ USERS_ENV = "GEO_AUTH_USERS"
 _DUMMY_HASH = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=12))
 
 
-class AuthError(Exception):
+class AuthError(LocalisedError):
     """A sign-in or configuration problem, phrased for the person at the screen."""
 
 
@@ -83,24 +84,21 @@ def load_accounts(raw: Mapping | str | None = None) -> dict[str, Account]:
         try:
             raw = json.loads(raw)
         except json.JSONDecodeError as exc:
-            raise AuthError(f"{USERS_ENV}: not valid JSON ({exc.msg} at column {exc.colno}); "
-                            'expected {"name": {"password_hash": "$2b$...", "role": "editor"}}') from None
+            raise AuthError("accounts_json", env=USERS_ENV, msg=exc.msg, col=exc.colno) from None
     if not isinstance(raw, Mapping):
-        raise AuthError("auth.users: expected a table of accounts ([auth.users.NAME] in secrets.toml)")
+        raise AuthError("accounts_table")
     accounts = {}
     for name, entry in raw.items():
         if not isinstance(entry, Mapping):
-            raise AuthError(f"auth.users.{name}: expected password_hash and role; see python -m geo user hash")
+            raise AuthError("account_fields", name=name)
         if "password" in entry:
-            raise AuthError(f"auth.users.{name}: has a plain-text 'password'; remove it and store only "
-                            "password_hash from python -m geo user hash")
+            raise AuthError("account_plain_password", name=name)
         pw_hash = str(entry.get("password_hash") or "")
         if not pw_hash.startswith(("$2a$", "$2b$", "$2y$")) or len(pw_hash) != 60:
-            raise AuthError(f"auth.users.{name}: password_hash is not a bcrypt hash; "
-                            "create one with python -m geo user hash")
+            raise AuthError("account_bad_hash", name=name)
         role = str(entry.get("role") or "editor")
         if role not in ROLES:
-            raise AuthError(f"auth.users.{name}: role {role!r} is unknown; use one of {', '.join(ROLES)}")
+            raise AuthError("account_role", name=name, role=role, roles=", ".join(ROLES))
         accounts[str(name)] = Account(str(name), pw_hash.encode("ascii"), role)
     return accounts
 
@@ -113,9 +111,9 @@ def hash_password(password: str, rounds: int = 12) -> str:
 
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD_CHARS:
-        raise AuthError(f"password too short: use at least {MIN_PASSWORD_CHARS} characters")
+        raise AuthError("password_short", n=MIN_PASSWORD_CHARS)
     if len(password.encode("utf-8")) > BCRYPT_MAX_BYTES:
-        raise AuthError(f"password too long: bcrypt uses at most {BCRYPT_MAX_BYTES} bytes (UTF-8); use a shorter one")
+        raise AuthError("password_long", n=BCRYPT_MAX_BYTES)
 
 
 def _verify(password: str, pw_hash: bytes) -> bool:
@@ -202,16 +200,15 @@ def sign_in(name: str, password: str, *, accounts: Mapping[str, Account] | None 
     key = _throttle_key(name)
     wait = throttle.wait_seconds(key)
     if wait > 0:
-        raise AuthError(f"登录失败次数过多，请 {int(wait) + 1} 秒后再试 "
-                        f"(too many failed sign-ins; try again in {int(wait) + 1} s)")
+        raise AuthError("signin_throttled", s=int(wait) + 1)
     if not name or not password:
-        raise AuthError("请输入用户名和密码 (enter your name and password)")
+        raise AuthError("signin_empty")
     accounts = load_accounts() if accounts is None else accounts
     account = accounts.get(name)
     ok = _verify(password, account.password_hash if account else _DUMMY_HASH) and account is not None
     if not ok:
         throttle.failed(key)
-        raise AuthError("用户名或密码不正确 (wrong name or password)")
+        raise AuthError("signin_wrong")
     throttle.succeeded(key)
     return User(account.name, account.role)
 
@@ -219,19 +216,21 @@ def sign_in(name: str, password: str, *, accounts: Mapping[str, Account] | None 
 def require_editor(user: User | None, action: str = "edit") -> User:
     """``user`` if they may edit; else :class:`NotAllowed` saying how to get there."""
     if user is None or not user.can_edit:
-        raise NotAllowed(f"只读模式：请先以编辑身份登录再{action_label(action)} "
-                         f"(read-only view: sign in as an editor to {action})")
+        raise NotAllowed("not_allowed", action=action_label(action), code=action)
     return user
 
 
-def action_label(action: str) -> str:
-    return {"edit": "修改", "place": "定位", "status": "更新状态", "note": "添加进展",
-            "photo": "上传照片", "undo": "撤销"}.get(action, "修改")
+def action_label(action: str) -> Message:
+    """What a viewer tried to do, in words (修改, 定位, …)."""
+    return Message("action_" + action if "action_" + action in ACTIONS else "action_edit")
+
+
+ACTIONS = ("action_edit", "action_place", "action_status", "action_note", "action_photo", "action_undo")
 
 
 def secrets_snippet(name: str, password_hash: str, role: str = "editor") -> str:
     """The secrets.toml lines for one account (what ``python -m geo user hash`` prints)."""
     if not name or any(c in name for c in '"\\\n.[]') or name != name.strip():
-        raise AuthError(f"user name {name!r}: use letters, digits, - or _ (no quotes, dots, brackets or spaces at the ends)")
+        raise AuthError("user_name_bad", name=name)
     key = name if all(c.isalnum() or c in "-_" for c in name) else json.dumps(name, ensure_ascii=False)
     return f'[auth.users.{key}]\npassword_hash = "{password_hash}"\nrole = "{role}"\n'

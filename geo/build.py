@@ -14,7 +14,6 @@ item without places, else null. Human edits survive through ``store.merge_extrac
 from __future__ import annotations
 
 import copy
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from pathlib import Path
 from geo.contract import ADMIN_KINDS, AREA_TOWN_SEAT, AREA_WHOLE_TOWN, PLAN_SUFFIXES, coarsest
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.geocode import GeocodeResult, GeocoderChain, configured_providers
+from geo.geocode.base import ProviderFailure
 
 _DATUMS = ("wgs84", "gcj02", "bd09", "cgcs2000")
 
@@ -78,7 +78,6 @@ class BuildReport:
 # An online provider that fails this often in one build is not asked again: a dead, slow or
 # throttled service must not hold a build for (names x timeout), and its answers are only suggestions.
 MAX_PROVIDER_FAILURES = 3
-_PROVIDER_FAILURE = re.compile(r"^online:(?P<name>[\w.-]+) (?:failed|gave an unusable answer)")
 
 
 class BuildGeocoder:
@@ -88,18 +87,15 @@ class BuildGeocoder:
     def __init__(self, chain: GeocoderChain):
         self.chain = chain
         self.failures: Counter = Counter()
-        self.first_failure: dict[str, str] = {}
+        self.first_failure: dict[str, ProviderFailure] = {}
         self.dropped: list[str] = []
 
     def geocode(self, name: str, town: str | None = None) -> GeocodeResult:
         result = self.chain.geocode(name, town)
-        for warning in result.warnings:
-            m = _PROVIDER_FAILURE.match(warning)
-            if not m:
-                continue
-            provider = m.group("name")
+        for failure in result.failures:
+            provider = failure.provider
             self.failures[provider] += 1
-            self.first_failure.setdefault(provider, warning)
+            self.first_failure.setdefault(provider, failure)
             if self.failures[provider] >= MAX_PROVIDER_FAILURES and provider not in self.dropped:
                 self.chain.providers = [p for p in self.chain.providers if p.name != provider]
                 self.dropped.append(provider)
@@ -108,7 +104,7 @@ class BuildGeocoder:
     def warnings(self) -> list[str]:
         out = []
         for provider, n in self.failures.items():
-            line = f"online:{provider} failed {n} time(s), first: {self.first_failure[provider]}"
+            line = f"online:{provider} failed {n} time(s), first: {self.first_failure[provider].text('en')}"
             if provider in self.dropped:
                 line += f"; not asked again in this build after {MAX_PROVIDER_FAILURES} failures"
             out.append(line + ". Items keep their gazetteer locations; re-run with --online later for suggestions")

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import copy
 
-from geo.contract import CATEGORIES, CATEGORY_LABELS, STATUS_LABELS, STATUSES
+from geo.contract import CATEGORIES, STATUSES
 from geo.ids import item_id as make_item_id
+from geo.i18n import CodeList, LocalisedError
 from geo.ids import normalise_text
 
 
-class CorrectionError(Exception):
+class CorrectionError(LocalisedError):
     """A correction that cannot be made; the message names the problem and the fix."""
 
 
@@ -38,16 +39,14 @@ def find_clause(plan_text: str, clause: str) -> tuple[int, int]:
     """
     clause = (clause or "").strip()
     if not clause:
-        raise CorrectionError("原文片段为空 (empty clause): paste the sentence of the plan the item comes from")
+        raise CorrectionError("clause_empty")
     hits = _occurrences(plan_text, clause)
     if not hits:
         hits = _occurrences_ignoring_space(plan_text, clause)
     if not hits:
-        raise CorrectionError(f"原文中找不到这段文字 (not in the plan): “{clause[:40]}”; "
-                              "copy it from the plan text on this page")
+        raise CorrectionError("clause_missing", clause=clause[:40])
     if len(hits) > 1:
-        raise CorrectionError(f"这段文字在原文中出现了 {len(hits)} 次 (occurs {len(hits)} times): "
-                              "paste a longer piece so it is unique")
+        raise CorrectionError("clause_repeated", n=len(hits))
     return hits[0]
 
 
@@ -82,13 +81,11 @@ def item_from_clause(plan_text: str, clause: str, *, plan: dict, name: str, cate
 
     name = (name or "").strip()
     if not name:
-        raise CorrectionError("名称为空 (no name): give the item a short name, e.g. 新建某某路")
+        raise CorrectionError("correction_no_name")
     if category not in CATEGORIES:
-        raise CorrectionError(f"类别 {category!r} 未知 (unknown category); use one of: "
-                              + ", ".join(f"{c} {CATEGORY_LABELS[c]}" for c in CATEGORIES))
+        raise CorrectionError("category_unknown", category=category, allowed=CodeList("category", CATEGORIES))
     if status not in STATUSES:
-        raise CorrectionError(f"状态 {status!r} 未知 (unknown status); use one of: "
-                              + ", ".join(f"{s} {STATUS_LABELS[s]}" for s in STATUSES))
+        raise CorrectionError("status_unknown", status=status, allowed=CodeList("status", STATUSES))
     start, end = find_clause(plan_text, clause)
     text = plan_text[start:end]
     section = None
@@ -97,7 +94,7 @@ def item_from_clause(plan_text: str, clause: str, *, plan: dict, name: str, cate
             section = h.text
     plan_id = plan.get("plan")
     if not plan_id:
-        raise CorrectionError("不知道这段原文属于哪个规划 (no plan id)")
+        raise CorrectionError("correction_no_plan")
     try:
         _doc, found = extract_text(text, plan_id=plan_id, town=plan.get("town"), county=plan.get("county"),
                                    year=plan.get("year"))

@@ -14,12 +14,13 @@ from typing import Callable
 
 from geo.auth import User, require_editor
 from geo.contract import FIELD_LABELS
+from geo.i18n import LocalisedError, t
 from geo.store.base import StoreError, VersionConflict, changed_fields
 
 Change = Callable[[dict], dict]
 
 
-class EditError(Exception):
+class EditError(LocalisedError):
     """An edit that was not saved; the message is for the person at the screen."""
 
 
@@ -32,22 +33,29 @@ class EditConflict(EditError):
     your_fields: list[str] = field(default_factory=list)
 
     def __post_init__(self):
-        super().__init__(self.message())
+        Exception.__init__(self, self.text("zh"))
 
     @property
     def overlapping(self) -> list[str]:
         theirs = {e.field for e in self.their_changes}
         return [f for f in self.your_fields if f in theirs]
 
-    def message(self) -> str:
-        who = sorted({e.user for e in self.their_changes}) or ["另一位编辑"]
-        fields = sorted({FIELD_LABELS.get(e.field, e.field) for e in self.their_changes if e.field})
-        text = (f"保存冲突：{('、'.join(who))} 在你打开后修改了此项目"
-                f"（你的版本 {self.your_version}，现在 {self.current_version}"
-                + (f"；改动：{'、'.join(fields)}" if fields else "") + "）。你的修改尚未保存。")
+    def text(self, lang: str = "zh") -> str:
+        """Who changed what since you opened the item, in ``lang``."""
+        sep = t("names_sep", lang)
+
+        def label(f):
+            return FIELD_LABELS.get(f, f) if lang != "en" else f
+        who = sep.join(sorted({e.user for e in self.their_changes})) or t("another_editor", lang)
+        fields = sorted({label(e.field) for e in self.their_changes if e.field})
+        changes = t("conflict_changes", lang, fields=sep.join(fields)) if fields else ""
+        text = t("conflict", lang, who=who, yours=self.your_version, now=self.current_version, changes=changes)
         if self.overlapping:
-            text += f" 双方都改了：{'、'.join(FIELD_LABELS.get(f, f) for f in self.overlapping)}。"
-        return text + " (conflict: someone else saved this item since you opened it; yours is not saved yet)"
+            text += t("conflict_both", lang, fields=sep.join(label(f) for f in self.overlapping))
+        return text + t("conflict_end", lang)
+
+    def message(self) -> str:
+        return self.text("zh")
 
 
 def edit_item(store, item_id: str, change: Change, *, user: User, expected_version: int) -> dict:
@@ -59,7 +67,7 @@ def edit_item(store, item_id: str, change: Change, *, user: User, expected_versi
     require_editor(user)
     current = store.get(item_id)
     if current is None:
-        raise EditError(f"项目 {item_id} 不存在 (no such item); reload the page")
+        raise EditError("edit_no_item", item=item_id)
     changed = change(current)
     mine = list(changed_fields(current, changed))
     if not mine:
@@ -71,7 +79,7 @@ def edit_item(store, item_id: str, change: Change, *, user: User, expected_versi
     except VersionConflict as exc:
         raise _conflict(store, item_id, expected_version, exc.actual, mine) from None
     except StoreError as exc:
-        raise EditError(f"未保存 (not saved): {exc}") from None
+        raise EditError("edit_not_saved", msg=exc) from None
 
 
 def reapply(store, item_id: str, change: Change, *, user: User) -> dict:
@@ -79,7 +87,7 @@ def reapply(store, item_id: str, change: Change, *, user: User) -> dict:
     require_editor(user)
     current = store.get(item_id)
     if current is None:
-        raise EditError(f"项目 {item_id} 不存在 (no such item); reload the page")
+        raise EditError("edit_no_item", item=item_id)
     return edit_item(store, item_id, change, user=user, expected_version=current["properties"]["version"])
 
 

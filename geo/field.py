@@ -22,8 +22,9 @@ import math
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from geo.contract import DRAWN_PRECISIONS, STATUSES, STATUS_LABELS
+from geo.contract import DRAWN_PRECISIONS, STATUSES
 from geo.coords import wgs84_to_bd09, wgs84_to_gcj02
+from geo.i18n import CodeList, LocalisedError, t
 from geo.query import iter_positions, representative_point
 
 EARTH_RADIUS_M = 6371008.8  # mean Earth radius (IUGG)
@@ -31,7 +32,7 @@ APP_SRC = "webapp.guihua.yizhangtu"  # caller id the Baidu/Gaode URI APIs ask fo
 NOTE_MAX_CHARS = 2000
 
 
-class FieldError(ValueError):
+class FieldError(LocalisedError, ValueError):
     """Bad input from the person at the screen; the message says what to fix."""
 
 
@@ -49,7 +50,7 @@ def haversine_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
 def distance_text(metres: float) -> str:
     """"350 m" below a kilometre, "2.4 km" below 10 km, "37 km" beyond."""
     if metres < 0 or math.isnan(metres):
-        raise FieldError(f"distance {metres!r} is not a distance")
+        raise FieldError("distance_bad", value=metres)
     rounded = int(round(metres / 10.0) * 10) if metres >= 100 else int(round(metres))
     if rounded < 1000:
         return f"{rounded} m"
@@ -165,9 +166,9 @@ def check_position(lon, lat) -> tuple[float, float]:
     try:
         lon, lat = float(lon), float(lat)
     except (TypeError, ValueError):
-        raise FieldError(f"position ({lon!r}, {lat!r}) is not a pair of numbers") from None
+        raise FieldError("position_not_numbers", lon=lon, lat=lat) from None
     if not (-180 <= lon <= 180 and -90 <= lat <= 90) or math.isnan(lon) or math.isnan(lat):
-        raise FieldError(f"position ({lon}, {lat}) is out of range: longitude -180..180, latitude -90..90")
+        raise FieldError("position_range", lon=lon, lat=lat)
     return lon, lat
 
 
@@ -219,14 +220,15 @@ class Progress:
             return None
         return min(1.0, self.done / self.target)
 
-    def text(self) -> str:
+    def text(self, lang: str = "zh") -> str:
         unit = self.unit or ""
         if self.done is None:
-            return f"目标 {_num(self.target)}{unit}，尚无进度" if self.target is not None else "尚无进度"
+            return (t("progress_target_only", lang, target=_num(self.target), unit=unit) if self.target is not None
+                    else t("no_progress", lang))
         if self.target is None:
-            return f"已完成 {_num(self.done)}{unit}"
-        pct = f"（{self.fraction * 100:.0f}%）" if self.fraction is not None else ""
-        return f"已完成 {_num(self.done)}/{_num(self.target)}{unit}{pct}"
+            return t("progress_done_only", lang, done=_num(self.done), unit=unit)
+        pct = t("progress_pct", lang, pct=f"{self.fraction * 100:.0f}") if self.fraction is not None else ""
+        return t("progress_of_target", lang, done=_num(self.done), target=_num(self.target), unit=unit, pct=pct)
 
 
 def _num(v) -> str:
@@ -258,9 +260,9 @@ def with_progress(feature: dict, done, *, when: str | None = None) -> dict:
     try:
         value = float(done)
     except (TypeError, ValueError):
-        raise FieldError(f"进度 {done!r} 不是数字 (progress must be a number, e.g. 23)") from None
+        raise FieldError("progress_nan", value=done) from None
     if math.isnan(value) or value < 0:
-        raise FieldError(f"进度 {done!r} 不能为负数 (progress cannot be negative)")
+        raise FieldError("progress_negative", value=done)
     out = copy.deepcopy(feature)
     out["properties"]["progress"] = {"done": int(value) if value.is_integer() else value,
                                      "updated_at": when or _now()}
@@ -270,8 +272,7 @@ def with_progress(feature: dict, done, *, when: str | None = None) -> dict:
 def with_status(feature: dict, status: str) -> dict:
     """Copy of ``feature`` with a new status code (one of the contract's statuses)."""
     if status not in STATUSES:
-        allowed = ", ".join(f"{s} {STATUS_LABELS[s]}" for s in STATUSES)
-        raise FieldError(f"状态 {status!r} 未知 (unknown status); use one of: {allowed}")
+        raise FieldError("status_unknown", status=status, allowed=CodeList("status", STATUSES))
     out = copy.deepcopy(feature)
     out["properties"]["status"] = status
     return out
@@ -281,14 +282,14 @@ def with_note(feature: dict, text: str, *, by: str, date: str | None = None, pho
     """Copy of ``feature`` with a dated progress note appended (newest last)."""
     text = (text or "").strip()
     if not text and not photo:
-        raise FieldError("进展记录为空 (the note is empty): write what happened, or add a photo")
+        raise FieldError("note_empty")
     if len(text) > NOTE_MAX_CHARS:
-        raise FieldError(f"进展记录太长 ({len(text)} 字; at most {NOTE_MAX_CHARS}); shorten it")
+        raise FieldError("note_too_long", n=len(text), limit=NOTE_MAX_CHARS)
     date = date or _today()
     try:
         _dt.date.fromisoformat(date)
     except ValueError:
-        raise FieldError(f"日期 {date!r} 无效 (date must be YYYY-MM-DD)") from None
+        raise FieldError("date_bad", date=date) from None
     out = copy.deepcopy(feature)
     notes = list(out["properties"].get("progress_notes") or [])
     note = {"date": date, "text": text, "by": by}

@@ -1,7 +1,12 @@
-"""UI labels, Chinese first, English as a toggle. Codes stay English everywhere else.
+"""Every person-facing text, Chinese first, English as a toggle. Codes stay English everywhere else.
 
 ``t(key, lang)`` returns the label of a UI string; the code-list labels come from
 ``geo.contract`` so they cannot drift from the data contract.
+
+Errors and results a person reads (a refused placement, an edit conflict, "3 个项目已定位")
+are :class:`Message` objects or :class:`LocalisedError` exceptions: a key and its parameters,
+rendered in the reader's language where they are shown (``say(exc, lang)``). ``str()`` of
+one gives the Chinese text, which keeps the English part in brackets for the CLI and logs.
 """
 from __future__ import annotations
 
@@ -288,10 +293,267 @@ _STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+# Errors and results that logic modules hand to a person (see Message / LocalisedError). The Chinese
+# text is also what str() of the error gives, so it keeps the English in brackets for CLI and logs.
+_STRINGS.update({
+    "plain": ("{msg}", "{msg}"),
+    "list_sep": ("，", "; "),
+    # geo.locate: pasted coordinates, placing, undo
+    "coords_none": ("没有坐标 (no coordinates): paste two numbers such as 121.2612, 28.9301",
+                    "No coordinates: paste two numbers such as 121.2612, 28.9301"),
+    "coords_too_long": ("坐标文字太长 (too much text): paste only the two numbers",
+                        "Too much text: paste only the two numbers"),
+    "coords_count": ("“{text}”：找到 {n} 个数字，需要两个：经度和纬度 (found {n} numbers, need exactly two "
+                     "(longitude and latitude), e.g. 121.2612, 28.9301)",
+                     "“{text}”: found {n} numbers, need exactly two (longitude and latitude), e.g. 121.2612, 28.9301"),
+    "coords_order": ("“{text}”：分不清哪个是经度，请写成 经度=…, 纬度=… (cannot tell which number is the longitude; "
+                     "write it as lon=…, lat=…)",
+                     "“{text}”: cannot tell which number is the longitude; write it as lon=…, lat=…"),
+    "coords_minutes": ("“{text}”：分和秒必须小于 60 (minutes and seconds must be below 60)",
+                       "“{text}”: minutes and seconds must be below 60"),
+    "coords_degrees": ("“{text}”：找到 {n} 个度数，需要两个 (found {n} degree values, need two, "
+                       "e.g. 28°55'48\"N 121°15'36\"E)",
+                       "“{text}”: found {n} degree values, need two (e.g. 28°55'48\"N 121°15'36\"E)"),
+    "coords_not_finite": ("坐标必须是有限的数字 (coordinates must be finite numbers)", "Coordinates must be finite numbers"),
+    "lon_range": ("经度 {lon} 超出范围 -180..180，请检查 (longitude {lon} is out of range (-180..180); check the numbers)",
+                  "Longitude {lon} is out of range (-180..180); check the numbers"),
+    "lat_range": ("纬度 {lat} 超出范围 -90..90，请检查 (latitude {lat} is out of range (-90..90); check the numbers)",
+                  "Latitude {lat} is out of range (-90..90); check the numbers"),
+    "zero_zero": ("0, 0 不是本镇的地点，请检查 (0, 0 is not a place in this town; check the numbers)",
+                  "0, 0 is not a place in this town; check the numbers"),
+    "how_unknown": ("定位方式 {how!r} 未知 (how {how!r} is unknown; use one of {hows} or online:NAME)",
+                    "How {how!r} is unknown; use one of {hows} or online:NAME"),
+    "accuracy_nan": ("精度 {acc!r} 不是米数 (accuracy {acc!r} is not a number of metres)",
+                     "Accuracy {acc!r} is not a number of metres"),
+    "accuracy_bad": ("精度 {acc!r} 不是距离 (accuracy {acc!r} is not a distance)", "Accuracy {acc!r} is not a distance"),
+    "gps_confirm_needed": ("定位精度约 {acc:.0f} 米，超过 {limit:.0f} 米：确认使用此位置吗？"
+                           " (the fix is only good to about {acc:.0f} m; confirm to use it anyway)",
+                           "The fix is only good to about {acc:.0f} m (over {limit:.0f} m): confirm to use it anyway"),
+    "geometry_type": ("位置必须是 GeoJSON 点、线或面 (the geometry must be a GeoJSON Point, LineString or Polygon)",
+                      "The geometry must be a GeoJSON Point, LineString or Polygon"),
+    "geometry_coords": ("位置的坐标不是 [经度, 纬度] 数字 (the geometry's coordinates are not [lon, lat] numbers ({detail}))",
+                        "The geometry's coordinates are not [lon, lat] numbers ({detail})"),
+    "geometry_invalid": ("位置无效 (the geometry is not valid): {detail}", "The geometry is not valid: {detail}"),
+    "placement_needs_user": ("定位需要写明操作人 (a placement needs the name of the person placing it)",
+                             "A placement needs the name of the person placing it"),
+    "place_unknown": ("地名 {place!r} 不在地名库中，请刷新页面 (place {place!r} is not in the gazetteer; reload the page)",
+                      "Place {place!r} is not in the gazetteer; reload the page"),
+    "placement_not_found": ("找不到定位记录 {id!r}，可能来自另一个数据文件夹 (placement {id!r} not found; "
+                            "it may be from another data folder)",
+                            "Placement {id!r} not found; it may be from another data folder"),
+    "placement_undone_already": ("定位 {id} 已经撤销过 (placement {id} was already undone)",
+                                 "Placement {id} was already undone"),
+    "place_gone": ("地名 {place!r} 已不在地名库中 (place {place!r} is no longer in the gazetteer)",
+                   "Place {place!r} is no longer in the gazetteer"),
+    "placed_again": ("{name} 在这次定位之后又被定位过，未做任何改动 ({name} was placed again since this placement; "
+                     "nothing was changed)",
+                     "{name} was placed again since this placement; nothing was changed"),
+    "placed_again_undo_first": ("{name} 在这次定位之后又被定位过，请先撤销 {later}；未做任何改动 ({name} was placed "
+                                "again since this placement (undo {later} first); nothing was changed)",
+                                "{name} was placed again since this placement (undo {later} first); nothing was changed"),
+    "undo_kept_changing": ("撤销时项目一直在被修改，请重试 (items kept changing while undoing; try again)",
+                           "Items kept changing while undoing; try again"),
+    "item_missing": ("项目 {item} 不在数据中，请刷新页面 (item {item} is not in the store; reload the page)",
+                     "Item {item} is not in the store; reload the page"),
+    "precision_by_hand": ("手工设置的位置不能用精度 {precision!r}，请用 exact、site 或 segment "
+                          "(precision {precision!r}: use exact, site or segment for a geometry set by hand)",
+                          "Precision {precision!r}: use exact, site or segment for a geometry set by hand"),
+    # geo.auth: accounts, sign-in, who may edit
+    "accounts_json": ("{env}：不是有效的 JSON ({env}: not valid JSON ({msg} at column {col}); expected "
+                      "{{\"name\": {{\"password_hash\": \"$2b$...\", \"role\": \"editor\"}}}})",
+                      "{env}: not valid JSON ({msg} at column {col}); expected "
+                      "{{\"name\": {{\"password_hash\": \"$2b$...\", \"role\": \"editor\"}}}}"),
+    "accounts_table": ("auth.users：应为账户表 (auth.users: expected a table of accounts ([auth.users.NAME] in "
+                       "secrets.toml))",
+                       "auth.users: expected a table of accounts ([auth.users.NAME] in secrets.toml)"),
+    "account_fields": ("auth.users.{name}：缺少 password_hash 和 role (auth.users.{name}: expected password_hash and "
+                       "role; see python -m geo user hash)",
+                       "auth.users.{name}: expected password_hash and role; see python -m geo user hash"),
+    "account_plain_password": ("auth.users.{name}：含明文密码 (auth.users.{name}: has a plain-text 'password'; remove it "
+                               "and store only password_hash from python -m geo user hash)",
+                               "auth.users.{name}: has a plain-text 'password'; remove it and store only password_hash "
+                               "from python -m geo user hash"),
+    "account_bad_hash": ("auth.users.{name}：password_hash 不是 bcrypt 哈希 (auth.users.{name}: password_hash is not a "
+                         "bcrypt hash; create one with python -m geo user hash)",
+                         "auth.users.{name}: password_hash is not a bcrypt hash; create one with python -m geo user hash"),
+    "account_role": ("auth.users.{name}：角色 {role!r} 未知 (auth.users.{name}: role {role!r} is unknown; use one of "
+                     "{roles})",
+                     "auth.users.{name}: role {role!r} is unknown; use one of {roles}"),
+    "password_short": ("密码太短 (password too short: use at least {n} characters)",
+                       "Password too short: use at least {n} characters"),
+    "password_long": ("密码太长 (password too long: bcrypt uses at most {n} bytes (UTF-8); use a shorter one)",
+                      "Password too long: bcrypt uses at most {n} bytes (UTF-8); use a shorter one"),
+    "signin_throttled": ("登录失败次数过多，请 {s} 秒后再试 (too many failed sign-ins; try again in {s} s)",
+                         "Too many failed sign-ins; try again in {s} s"),
+    "signin_empty": ("请输入用户名和密码 (enter your name and password)", "Enter your name and password"),
+    "signin_wrong": ("用户名或密码不正确 (wrong name or password)", "Wrong name or password"),
+    "not_allowed": ("只读模式：请先以编辑身份登录再{action} (read-only view: sign in as an editor to {code})",
+                    "Read-only view: sign in as an editor to {action}"),
+    "action_edit": ("修改", "edit"), "action_place": ("定位", "place"), "action_status": ("更新状态", "update a status"),
+    "action_note": ("添加进展", "add a note"), "action_photo": ("上传照片", "upload a photo"), "action_undo": ("撤销", "undo"),
+    "user_name_bad": ("用户名 {name!r} 不可用 (user name {name!r}: use letters, digits, - or _ (no quotes, dots, "
+                      "brackets or spaces at the ends))",
+                      "User name {name!r}: use letters, digits, - or _ (no quotes, dots, brackets or spaces at the ends)"),
+    # geo.editing: conflicts
+    "names_sep": ("、", ", "),
+    "another_editor": ("另一位编辑", "another editor"),
+    "conflict": ("保存冲突：{who} 在你打开后修改了此项目（你的版本 {yours}，现在 {now}{changes}）。你的修改尚未保存。",
+                 "Not saved: {who} changed this item after you opened it (your version {yours}, now {now}{changes}). "
+                 "Your change is not saved yet."),
+    "conflict_changes": ("；改动：{fields}", "; changed: {fields}"),
+    "conflict_both": (" 双方都改了：{fields}。", " You both changed: {fields}."),
+    "conflict_end": (" (conflict: someone else saved this item since you opened it; yours is not saved yet)", ""),
+    "edit_no_item": ("项目 {item} 不存在 (no such item); reload the page", "Item {item} does not exist; reload the page"),
+    "edit_not_saved": ("未保存 (not saved): {msg}", "Not saved: {msg}"),
+    # geo.photos
+    "photo_empty": ("{file}：文件为空，请重新选择照片 ({file}: the file is empty; choose the photo again)",
+                    "{file}: the file is empty; choose the photo again"),
+    "photo_too_big": ("{file}：{mb:.1f} MB 超过 {limit} MB 上限 ({file}: {mb:.1f} MB is over the {limit} MB limit; send a "
+                      "smaller photo (phones can share a reduced size))",
+                      "{file}: {mb:.1f} MB is over the {limit} MB limit; send a smaller photo (phones can share a reduced "
+                      "size)"),
+    "photo_kind": ("{file}：不是 JPEG、PNG 或 HEIC 照片 ({file}: not a JPEG, PNG or HEIC photo (by its content, whatever "
+                   "the name says); take or export the photo as JPEG)",
+                   "{file}: not a JPEG, PNG or HEIC photo (by its content, whatever the name says); take or export the "
+                   "photo as JPEG"),
+    "photo_heic": ("{file}：此处不能读取 HEIC 照片，请发送 JPEG ({file}: HEIC photos need pillow-heif, which is not "
+                   "installed here; send a JPEG)",
+                   "{file}: HEIC photos need pillow-heif, which is not installed here; send a JPEG"),
+    "photo_pixels": ("{file}：{w}×{h} 像素太大，请发送小一些的照片 ({file}: {w}×{h} pixels is too large; send a smaller "
+                     "photo)",
+                     "{file}: {w}×{h} pixels is too large; send a smaller photo"),
+    "photo_damaged": ("{file}：照片已损坏或不完整 ({file}: the photo is damaged or cut off ({error}); take or send it "
+                      "again)",
+                      "{file}: the photo is damaged or cut off ({error}); take or send it again"),
+    "photo_name": ("照片名 {name!r} 不是本程序生成的 (photo name {name!r} is not one this app generated)",
+                   "Photo name {name!r} is not one this app generated"),
+    # geo.corrections
+    "clause_empty": ("原文片段为空 (empty clause): paste the sentence of the plan the item comes from",
+                     "Empty clause: paste the sentence of the plan the item comes from"),
+    "clause_missing": ("原文中找不到这段文字 (not in the plan): “{clause}”; copy it from the plan text on this page",
+                       "Not in the plan: “{clause}”; copy it from the plan text on this page"),
+    "clause_repeated": ("这段文字在原文中出现了 {n} 次 (occurs {n} times): paste a longer piece so it is unique",
+                        "This text occurs {n} times in the plan: paste a longer piece so it is unique"),
+    "correction_no_name": ("名称为空 (no name): give the item a short name, e.g. 新建某某路",
+                           "No name: give the item a short name, e.g. 新建某某路"),
+    "category_unknown": ("类别 {category!r} 未知 (unknown category); use one of: {allowed}",
+                         "Unknown category {category!r}; use one of: {allowed}"),
+    "correction_no_plan": ("不知道这段原文属于哪个规划 (no plan id)", "Which plan this text belongs to is not known (no plan id)"),
+    # geo.store
+    "version_conflict": ("项目 {item} 在你打开后{who}被修改（你的版本 {yours}，现在 {now}）：请刷新，查看对方的修改后再保存你的",
+                         "Item {item} was changed{who} since you opened it (your version {yours}, now {now}); reload it, "
+                         "check the other change and apply yours again"),
+    "version_conflict_by": ("由 {user} ", " by {user}"),
+    # geo.geocode: what a lookup met on the way
+    "geocode_alternatives": ("{name}：还与 {others} 同名，请给出镇名 ({name}: also matches {others}; give the town to be "
+                             "sure)",
+                             "{name}: also matches {others}; give the town to be sure"),
+    "geocode_stand_in": ("{name}：本身没有位置，以 {parent} 代替（{level} 级）({name}: no location of its own; {parent} "
+                         "stands in ({level} level))",
+                         "{name}: no location of its own; {parent} stands in ({level} level)"),
+    "geocode_failed": ("online:{provider} 查询 {query!r} 失败 (online:{provider} failed for {query!r} ({error}: {detail}); "
+                       "trying the next step)",
+                       "online:{provider} failed for {query!r} ({error}: {detail}); trying the next step"),
+    "geocode_unusable": ("online:{provider} 对 {query!r} 的回答无法使用，已跳过 (online:{provider} gave an unusable answer "
+                         "for {query!r} ({error}); skipped)",
+                         "online:{provider} gave an unusable answer for {query!r} ({error}); skipped"),
+    "geocode_outside": ("online:{provider} 对 {query!r} 的回答在 {where} 之外，已忽略 (online:{provider} answer for "
+                        "{query!r} lies outside {where}; ignored)",
+                        "online:{provider} answer for {query!r} lies outside {where}; ignored"),
+    "the_county": ("本县", "the county"),
+    "geocode_cache_unwritten": ("地理编码缓存未写入 (geocode cache not written ({reason}))",
+                                "geocode cache not written ({reason})"),
+    # geo.field: positions, progress, status, notes
+    "distance_bad": ("距离 {value!r} 不是距离 (distance {value!r} is not a distance)", "Distance {value!r} is not a distance"),
+    "position_not_numbers": ("位置 ({lon!r}, {lat!r}) 不是两个数字 (position ({lon!r}, {lat!r}) is not a pair of numbers)",
+                             "Position ({lon!r}, {lat!r}) is not a pair of numbers"),
+    "position_range": ("位置 ({lon}, {lat}) 超出范围 (position ({lon}, {lat}) is out of range: longitude -180..180, "
+                       "latitude -90..90)",
+                       "Position ({lon}, {lat}) is out of range: longitude -180..180, latitude -90..90"),
+    "progress_nan": ("进度 {value!r} 不是数字 (progress must be a number, e.g. 23)", "Progress {value!r} is not a number, e.g. 23"),
+    "progress_negative": ("进度 {value!r} 不能为负数 (progress cannot be negative)", "Progress {value!r} cannot be negative"),
+    "status_unknown": ("状态 {status!r} 未知 (unknown status); use one of: {allowed}",
+                       "Unknown status {status!r}; use one of: {allowed}"),
+    "note_empty": ("进展记录为空 (the note is empty): write what happened, or add a photo",
+                   "The note is empty: write what happened, or add a photo"),
+    "note_too_long": ("进展记录太长 ({n} 字; at most {limit}); shorten it", "The note is too long ({n} characters; at most {limit}); shorten it"),
+    "date_bad": ("日期 {date!r} 无效 (date must be YYYY-MM-DD)", "Date {date!r} is not valid; use YYYY-MM-DD"),
+    "progress_target_only": ("目标 {target}{unit}，尚无进度", "Target {target}{unit}, no progress yet"),
+    "progress_done_only": ("已完成 {done}{unit}", "Done {done}{unit}"),
+    "progress_of_target": ("已完成 {done}/{target}{unit}{pct}", "Done {done}/{target}{unit}{pct}"),
+    "progress_pct": ("（{pct}%）", " ({pct}%)"),
+    "placed_located": ("{n} 个项目已定位", "{n} items located"),
+    "placed_kept": ("{n} 个保留原有更精确位置", "{n} kept their more precise location"),
+    "placed_conflicts": ("{n} 个因他人同时修改未更新", "{n} not updated: someone changed them at the same time"),
+    "undo_restored": ("已撤销：{n} 个项目恢复原位置", "Undone: {n} items are back where they were"),
+    "undo_skipped": ("；{n} 个项目之后又被修改，未改动", "; {n} items changed since and were left as they are"),
+})
+
 def t(key: str, lang: str = DEFAULT_LANG, **fmt) -> str:
     zh, en = _STRINGS[key]
     text = en if lang == "en" else zh
     return text.format(**fmt) if fmt else text
+
+
+class Message:
+    """A person-facing text as a key and its parameters, rendered in the reader's language."""
+
+    def __init__(self, key: str, **params):
+        if key not in _STRINGS:
+            raise KeyError(f"no text {key!r} in geo.i18n")
+        self.key, self.params = key, params
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        return t(self.key, lang, **{k: _in(v, lang) for k, v in self.params.items()})
+
+    def __str__(self) -> str:
+        return self.text(DEFAULT_LANG)
+
+    def __repr__(self) -> str:
+        return f"Message({self.key!r}, {self.params!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Message) and (self.key, self.params) == (other.key, other.params)
+
+
+class LocalisedError(Exception):
+    """An error whose text is a :class:`Message`: ``raise LocateError("coords_none")``; shown with ``say``."""
+
+    def __init__(self, key: str, **params):
+        self.message = Message(key, **params)
+        super().__init__(self.message.text(DEFAULT_LANG))
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        return self.message.text(lang)
+
+
+def _in(value, lang: str):
+    """A parameter that is itself a text (a Message, an error, a code list) is rendered in the same language."""
+    if isinstance(value, (Message, LocalisedError, CodeList)):
+        return value.text(lang)
+    return value
+
+
+class CodeList:
+    """Codes with their labels ("planned 计划, …" / "planned Planned, …"), e.g. for "use one of: …"."""
+
+    def __init__(self, kind: str, codes):
+        self.kind, self.codes = kind, tuple(codes)
+
+    def text(self, lang: str = DEFAULT_LANG) -> str:
+        label = {"status": status_label, "category": category_label}[self.kind]
+        return ", ".join(f"{c} {label(c, lang)}" for c in self.codes)
+
+
+def say(thing, lang: str = DEFAULT_LANG) -> str:
+    """A message, localised error or result summary in ``lang``; anything else as its ``str``."""
+    text = getattr(thing, "text", None)
+    if callable(text):
+        try:
+            return text(lang)
+        except TypeError:  # a text() that takes no language
+            pass
+    return str(thing)
 
 
 def category_label(code: str | None, lang: str = DEFAULT_LANG) -> str:

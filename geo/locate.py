@@ -26,6 +26,7 @@ from typing import Iterable
 from geo import config
 from geo.contract import ADMIN_KINDS, PRECISION_RANK, precision_rank
 from geo.coords import DatumError, convert_geometry, normalise_datum
+from geo.i18n import LocalisedError, t
 from geo.query import map_coordinates, representative_point
 from geo.store.atomic import append_lines
 from geo.store.base import VersionConflict, now_iso
@@ -38,7 +39,7 @@ _GEOMETRY_FIELDS = ("precision", "geometry_source", "geometry_meta", "place_refs
 MAX_RETRIES = 3
 
 
-class LocateError(ValueError):
+class LocateError(LocalisedError, ValueError):
     """A placement the person must fix (bad coordinates, unknown place, nothing to undo)."""
 
 
@@ -141,9 +142,9 @@ def parse_coordinates(text: str) -> ParsedPoint:
     raw = str(text or "")
     s = raw.translate(str.maketrans("，；：（）　", ",;:() ")).strip()
     if not s:
-        raise LocateError("没有坐标 (no coordinates): paste two numbers such as 121.2612, 28.9301")
+        raise LocateError("coords_none")
     if len(s) > 200:
-        raise LocateError("坐标文字太长 (too much text): paste only the two numbers")
+        raise LocateError("coords_too_long")
 
     labelled = {m.group("label").lower(): float(m.group("val")) for m in _LABELLED.finditer(s)}
     lon = next((v for k, v in labelled.items() if k in ("lon", "longitude", "lng", "经度", "x")), None)
@@ -157,8 +158,7 @@ def parse_coordinates(text: str) -> ParsedPoint:
     hemis = re.findall(r"[NSEW]", s.upper()) if re.search(r"(?<![A-Za-z])[NSEWnsew](?![A-Za-z])", s) else []
     nums = [float(x) for x in _NUMBER.findall(s)]
     if len(nums) != 2:
-        raise LocateError(f"“{raw[:60]}”: found {len(nums)} numbers, need exactly two (longitude and latitude), "
-                          "e.g. 121.2612, 28.9301")
+        raise LocateError("coords_count", text=raw[:60], n=len(nums))
     a, b = nums
     if len(hemis) == 2:
         vals = _apply_hemispheres(s, nums)
@@ -172,8 +172,7 @@ def parse_coordinates(text: str) -> ParsedPoint:
         return _checked(a, b, False, "order read as lon, lat (China)")
     if _in_china_lon(b) and _in_china_lat(a) and not (_in_china_lon(a) and _in_china_lat(b)):
         return _checked(b, a, True, "order read as lat, lon (China)")
-    raise LocateError(f"“{raw[:60]}”: cannot tell which number is the longitude; write it as "
-                      "lon=…, lat=… (经度=…, 纬度=…)")
+    raise LocateError("coords_order", text=raw[:60])
 
 
 def _apply_hemispheres(s: str, nums: list[float]):
@@ -200,7 +199,7 @@ def _parse_dms(s: str, raw: str) -> ParsedPoint:
         minutes = float(m.group("min") or 0)
         seconds = float(m.group("sec") or 0)
         if minutes >= 60 or seconds >= 60:
-            raise LocateError(f"“{raw[:60]}”: minutes and seconds must be below 60")
+            raise LocateError("coords_minutes", text=raw[:60])
         value = abs(deg) + minutes / 60 + seconds / 3600
         if deg < 0:
             value = -value
@@ -216,8 +215,7 @@ def _parse_dms(s: str, raw: str) -> ParsedPoint:
             value = -abs(value)
         parts.append((axis, value))
     if len(parts) != 2:
-        raise LocateError(f"“{raw[:60]}”: found {len(parts)} degree values, need two "
-                          "(e.g. 28°55'48\"N 121°15'36\"E)")
+        raise LocateError("coords_degrees", text=raw[:60], n=len(parts))
     (ax1, v1), (ax2, v2) = parts
     if ax1 == "lat" or ax2 == "lon":
         return _checked(v2, v1, True, "hemisphere / 经纬 labels")
@@ -231,13 +229,13 @@ def _parse_dms(s: str, raw: str) -> ParsedPoint:
 
 def _checked(lon: float, lat: float, swapped: bool = False, how: str = "") -> ParsedPoint:
     if not (math.isfinite(lon) and math.isfinite(lat)):
-        raise LocateError("coordinates must be finite numbers")
+        raise LocateError("coords_not_finite")
     if not -180 <= lon <= 180:
-        raise LocateError(f"longitude {lon} is out of range (-180..180); check the numbers")
+        raise LocateError("lon_range", lon=lon)
     if not -90 <= lat <= 90:
-        raise LocateError(f"latitude {lat} is out of range (-90..90); check the numbers")
+        raise LocateError("lat_range", lat=lat)
     if abs(lon) > 1000 or (lon == 0 and lat == 0):
-        raise LocateError("0, 0 is not a place in this town; check the numbers")
+        raise LocateError("zero_zero")
     return ParsedPoint(lon, lat, swapped, how)
 
 
@@ -252,19 +250,21 @@ class PlacementResult:
     kept: list[str] = field(default_factory=list)  # item ids left alone (located better, or set on the item)
     conflicts: list[str] = field(default_factory=list)  # item ids changed by someone else meanwhile, not relocated
 
-    def summary(self) -> str:
-        parts = [f"{len(self.located)} 个项目已定位"]
+    def summary(self, lang: str = "zh") -> str:
+        parts = [t("placed_located", lang, n=len(self.located))]
         if self.kept:
-            parts.append(f"{len(self.kept)} 个保留原有更精确位置")
+            parts.append(t("placed_kept", lang, n=len(self.kept)))
         if self.conflicts:
-            parts.append(f"{len(self.conflicts)} 个因他人同时修改未更新")
-        return "，".join(parts)
+            parts.append(t("placed_conflicts", lang, n=len(self.conflicts)))
+        return t("list_sep", lang).join(parts)
+
+    text = summary
 
 
 def check_how(how: str) -> str:
     if how in HOWS or re.fullmatch(r"online:[A-Za-z0-9_-]+", how or ""):
         return how
-    raise LocateError(f"how {how!r} is unknown; use one of {', '.join(HOWS)} or online:NAME")
+    raise LocateError("how_unknown", how=how, hows=", ".join(HOWS))
 
 
 def check_gps(accuracy_m, confirmed: bool) -> float | None:
@@ -274,12 +274,11 @@ def check_gps(accuracy_m, confirmed: bool) -> float | None:
     try:
         acc = float(accuracy_m)
     except (TypeError, ValueError):
-        raise LocateError(f"accuracy {accuracy_m!r} is not a number of metres") from None
+        raise LocateError("accuracy_nan", acc=accuracy_m) from None
     if not math.isfinite(acc) or acc < 0:
-        raise LocateError(f"accuracy {accuracy_m!r} is not a distance")
+        raise LocateError("accuracy_bad", acc=accuracy_m)
     if acc > GPS_CONFIRM_ABOVE_M and not confirmed:
-        raise NeedsConfirmation(f"定位精度约 {acc:.0f} 米，超过 {GPS_CONFIRM_ABOVE_M:.0f} 米：确认使用此位置吗？"
-                                f" (the fix is only good to about {acc:.0f} m; confirm to use it anyway)")
+        raise NeedsConfirmation("gps_confirm_needed", acc=acc, limit=GPS_CONFIRM_ABOVE_M)
     return acc
 
 
@@ -288,21 +287,21 @@ def to_wgs84(geometry: dict, datum_original: str) -> dict:
     try:
         datum = normalise_datum(datum_original)
     except DatumError as exc:
-        raise LocateError(str(exc)) from None
+        raise LocateError("plain", msg=str(exc)) from None
     if not isinstance(geometry, dict) or geometry.get("type") not in (
             "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon"):
-        raise LocateError("the geometry must be a GeoJSON Point, LineString or Polygon")
+        raise LocateError("geometry_type")
     try:
         wgs = convert_geometry(geometry, datum, "wgs84")
     except (DatumError, TypeError, ValueError, IndexError, KeyError) as exc:
-        raise LocateError(f"the geometry's coordinates are not [lon, lat] numbers ({exc})") from None
+        raise LocateError("geometry_coords", detail=str(exc)) from None
     precision = "site"
     errors = [p for p in geometry_problems("geometry", wgs, {"precision": precision}) if p.severity == "error"]
     from geo.contract import validate_feature
     probe = {"type": "Feature", "id": "probe", "geometry": wgs, "properties": {}}
     schema_errors = [p for p in validate_feature(probe) if p.field == "geometry"]
     if errors or schema_errors:
-        raise LocateError("; ".join(p.message for p in (errors + schema_errors)[:2]))
+        raise LocateError("geometry_invalid", detail="; ".join(p.message for p in (errors + schema_errors)[:2]))
     return _rounded(wgs)
 
 
@@ -454,7 +453,7 @@ def place(place_id: str, geometry: dict, how: str, user: str, datum_original: st
     ``datum_original`` is then only recorded.
     """
     if not user or not str(user).strip():
-        raise LocateError("a placement needs the name of the person placing it")
+        raise LocateError("placement_needs_user")
     how = check_how(how)
     if how == "gps":
         accuracy_m = check_gps(accuracy_m, confirmed)
@@ -464,13 +463,13 @@ def place(place_id: str, geometry: dict, how: str, user: str, datum_original: st
     wgs = to_wgs84(geometry, "wgs84" if converted else datum)
     before = gazetteer.get(place_id)
     if before is None:
-        raise LocateError(f"place {place_id!r} is not in the gazetteer; reload the page")
+        raise LocateError("place_unknown", place=place_id)
     from geo.gazetteer import GazetteerError
     try:
         after = gazetteer.set_geometry(place_id, wgs, how, _place_precision(before["properties"]["kind"], wgs), user,
                                        datum, accuracy_m=accuracy_m, expected_version=expected_version)
     except GazetteerError as exc:
-        raise LocateError(str(exc)) from None
+        raise LocateError("plain", msg=str(exc)) from None
     ts = after["properties"]["updated_at"]
     provider = how.split(":", 1)[1] if how.startswith("online:") else None
     result = PlacementResult(placement_id=f"pl-{ts[:19].replace(':', '').replace('-', '')}-{secrets.token_hex(4)}",
@@ -561,11 +560,13 @@ class UndoResult:
     restored: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # changed since by someone; left as they are
 
-    def summary(self) -> str:
-        s = f"已撤销：{len(self.restored)} 个项目恢复原位置"
+    def summary(self, lang: str = "zh") -> str:
+        s = t("undo_restored", lang, n=len(self.restored))
         if self.skipped:
-            s += f"；{len(self.skipped)} 个项目之后又被修改，未改动"
+            s += t("undo_skipped", lang, n=len(self.skipped))
         return s
+
+    text = summary
 
 
 def undo_placement(placement_id: str, user: str, *, store, gazetteer, directory: Path | None = None) -> UndoResult:
@@ -577,18 +578,18 @@ def undo_placement(placement_id: str, user: str, *, store, gazetteer, directory:
     recs = placements(directory)
     rec = next((r for r in recs if r.get("id") == placement_id and r.get("action") == "place"), None)
     if rec is None:
-        raise LocateError(f"placement {placement_id!r} not found; it may be from another data folder")
+        raise LocateError("placement_not_found", id=placement_id)
     if any(r.get("action") == "undo" and r.get("undoes") == placement_id for r in recs):
-        raise LocateError(f"placement {placement_id} was already undone")
+        raise LocateError("placement_undone_already", id=placement_id)
     place_id = rec["place_id"]
     current = gazetteer.get(place_id)
     if current is None:
-        raise LocateError(f"place {place_id!r} is no longer in the gazetteer")
+        raise LocateError("place_gone", place=place_id)
     if current.get("geometry") != rec["place_after"]["geometry"]:
         later = [r for r in undoable(directory, place_id) if r["id"] != placement_id]
-        hint = f" (undo {later[0]['id']} first)" if later else ""
-        raise LocateError(f"{current['properties']['name']} was placed again since this placement{hint}; "
-                          "nothing was changed")
+        if later:
+            raise LocateError("placed_again_undo_first", name=current["properties"]["name"], later=later[0]["id"])
+        raise LocateError("placed_again", name=current["properties"]["name"])
     before = rec["place_before"]
     from geo.gazetteer import GazetteerError
     try:
@@ -597,7 +598,7 @@ def undo_placement(placement_id: str, user: str, *, store, gazetteer, directory:
             before.get("precision") or "none", user, before.get("datum") or "wgs84",
             accuracy_m=before.get("accuracy_m"), note=None)
     except GazetteerError as exc:
-        raise LocateError(str(exc)) from None
+        raise LocateError("plain", msg=str(exc)) from None
     result = UndoResult(placement_id, restored_place)
     wanted = {e["id"]: e for e in rec.get("items") or []}
     for attempt in range(MAX_RETRIES):
@@ -621,7 +622,7 @@ def undo_placement(placement_id: str, user: str, *, store, gazetteer, directory:
         result.skipped = sorted(skipped)
         break
     else:
-        raise LocateError("items kept changing while undoing; try again")
+        raise LocateError("undo_kept_changing")
     append_lines(_placements_path(directory), [json.dumps(
         {"id": f"undo-{placement_id}", "action": "undo", "undoes": placement_id, "ts": now_iso(), "user": user,
          "place_id": place_id, "restored": result.restored, "skipped": result.skipped}, ensure_ascii=False)])
@@ -643,7 +644,7 @@ def set_item_geometry(store, item_id: str, geometry: dict | None, how: str, user
         accuracy_m = check_gps(accuracy_m, confirmed)
     item = store.get(item_id)
     if item is None:
-        raise LocateError(f"item {item_id} is not in the store; reload the page")
+        raise LocateError("item_missing", item=item_id)
     new = copy.deepcopy(item)
     p = new["properties"]
     if geometry is None:
@@ -658,7 +659,7 @@ def set_item_geometry(store, item_id: str, geometry: dict | None, how: str, user
         if precision is None:
             precision = "site"
         if precision not in PRECISION_RANK or precision == "none":
-            raise LocateError(f"precision {precision!r}: use exact, site or segment for a geometry set by hand")
+            raise LocateError("precision_by_hand", precision=precision)
         p.update(precision=precision, geometry_source=how, x_geometry_from="item")
         meta = {"datum_original": datum, "placed_by": user, "placed_at": now_iso()}
         if accuracy_m is not None:

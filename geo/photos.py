@@ -20,6 +20,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from geo import config
+from geo.i18n import LocalisedError
 
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 80_000_000  # larger images are refused as possible decompression bombs
@@ -30,7 +31,7 @@ _GPS_IFD = 0x8825
 _EXIF_IFD = 0x8769
 
 
-class PhotoError(ValueError):
+class PhotoError(LocalisedError, ValueError):
     """A file that cannot be taken as a photo; the message names it and says what to do."""
 
 
@@ -134,27 +135,25 @@ def read_photo(data: bytes, filename: str = "photo") -> tuple[str, Image.Image]:
     """(kind, opened image) after every check; :class:`PhotoError` for anything unusable."""
     label = os.path.basename(filename or "photo")[:80]
     if not data:
-        raise PhotoError(f"{label}: the file is empty; choose the photo again")
+        raise PhotoError("photo_empty", file=label)
     if len(data) > MAX_BYTES:
-        raise PhotoError(f"{label}: {len(data) / 1048576:.1f} MB is over the {MAX_BYTES // 1048576} MB limit; "
-                         "send a smaller photo (phones can share a reduced size)")
+        raise PhotoError("photo_too_big", file=label, mb=len(data) / 1048576, limit=MAX_BYTES // 1048576)
     kind = sniff(data)
     if kind is None:
-        raise PhotoError(f"{label}: not a JPEG, PNG or HEIC photo (by its content, whatever the name says); "
-                         "take or export the photo as JPEG")
+        raise PhotoError("photo_kind", file=label)
     if kind == "heic" and not _register_heif():
-        raise PhotoError(f"{label}: HEIC photos need pillow-heif, which is not installed here; send a JPEG")
+        raise PhotoError("photo_heic", file=label)
     previous = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         image = Image.open(io.BytesIO(data))
         if image.width * image.height > MAX_PIXELS:
-            raise PhotoError(f"{label}: {image.width}×{image.height} pixels is too large; send a smaller photo")
+            raise PhotoError("photo_pixels", file=label, w=image.width, h=image.height)
         image.load()
     except PhotoError:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise PhotoError(f"{label}: the photo is damaged or cut off ({type(exc).__name__}); take or send it again") from None
+        raise PhotoError("photo_damaged", file=label, error=type(exc).__name__) from None
     finally:
         Image.MAX_IMAGE_PIXELS = previous
     return kind, image
@@ -195,5 +194,5 @@ def store_photo(data: bytes, filename: str = "photo", directory: Path | None = N
 def photo_path(name: str, directory: Path | None = None) -> Path:
     """Path of a stored photo; refuses names that could leave the photos folder."""
     if not name or not SAFE_NAME.match(name) or name.startswith("."):
-        raise PhotoError(f"photo name {name!r} is not one this app generated")
+        raise PhotoError("photo_name", name=name)
     return photos_dir(directory) / name

@@ -141,3 +141,15 @@ def test_names_from_data_are_escaped_on_field_page(data_dir):
     row = next(m.value for m in at.markdown if "onerror" in m.value)
     import re
     assert not re.search(r"(?<!\\)<img", row) and "\\<img" in row and "\\*\\*bold" in row and "\\[link\\]" in row
+
+
+def test_a_refusal_reads_in_the_language_the_reader_chose(data_dir):
+    import re
+    at = _run({"lang": "en"}, page="pages/field.py")
+    at.text_input(key="field_coords").input("1 2 3").run()
+    errors = [e.value for e in at.error]
+    assert any("found 3 numbers" in e for e in errors), errors
+    assert not any(re.search(r"[\u4e00-\u9fff]", e) for e in errors), errors
+    at = _run(page="pages/field.py")
+    at.text_input(key="field_coords").input("1 2 3").run()
+    assert any("3 个数字" in e.value for e in at.error)

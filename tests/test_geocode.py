@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 import threading
@@ -224,3 +225,20 @@ def test_geocode_cli_prints_json(tmp_path, gaz):
     empty = subprocess.run([sys.executable, "-m", "geo", "geocode", "岭根"], capture_output=True, text=True,
                            cwd=PROJECT_ROOT, env={**env, "GEO_DATA_DIR": str(tmp_path / "none")})
     assert empty.returncode == 1 and "gazetteer seed" in empty.stderr
+
+
+def test_provider_failures_are_data_not_text(gaz, online_env):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = s.getsockname()[1]  # closed again: connections are refused
+    online_env.setenv("GEO_AMAP_KEY", "k")
+    online_env.setenv("GEO_AMAP_URL", f"http://127.0.0.1:{dead}/v3/geocode/geo")
+    r = GeocoderChain(gaz, providers=configured_providers(timeout=0.5), use_cache=False).geocode("水口山水库", "乙镇")
+    assert [(f.provider, f.unusable) for f in r.failures] == [("amap", False)]
+    failure = r.failures[0]
+    assert failure.error.startswith("Geocoder") and "水口山水库" in failure.query
+    # the same failure reads in either language; the English line is what logs and the CLI print
+    assert failure.text("en") in r.warnings and failure.text("en").startswith("online:amap failed")
+    assert "失败" in failure.text("zh")
+    stand_in = [n for n in r.notes if n not in r.failures]
+    assert stand_in and "stands in" in stand_in[0].text("en") and "代替" in stand_in[0].text("zh")

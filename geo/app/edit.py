@@ -65,14 +65,14 @@ def save_change(ctx, item_id: str, kind: str, value, *, lang: str) -> bool:
     try:
         saved = edit_item(store, item_id, _change_of(kind, value, user), user=user, expected_version=expected)
     except auth.NotAllowed as exc:
-        st.error(md(exc))
+        st.error(md(i18n.say(exc, lang)))
         return False
     except EditConflict as exc:
         st.session_state[Keys.PENDING_EDIT] = {"item_id": item_id, "kind": kind, "value": value,
-                                               "message": str(exc)}
+                                               "error": exc}
         return False
     except (EditError, field.FieldError) as exc:
-        st.error(md(exc))
+        st.error(md(i18n.say(exc, lang)))
         return False
     remember_version(item_id, saved["properties"]["version"])
     flash(i18n.t("saved", lang, version=saved["properties"]["version"]))
@@ -84,17 +84,17 @@ def conflict_box(ctx, item_id: str, lang: str) -> None:
     pending = st.session_state.get(Keys.PENDING_EDIT)
     if not pending or pending.get("item_id") != item_id:
         return
-    st.warning(md(pending["message"]))
+    st.warning(md(i18n.say(pending["error"], lang)))
     c1, c2 = st.columns(2)
     if c1.button(i18n.t("conflict_reapply", lang), key=Keys.reapply(item_id), type="primary"):
         user = current_user()
         try:
             saved = reapply(ctx.store, item_id, _change_of(pending["kind"], pending["value"], user), user=user)
         except EditConflict as exc:
-            pending["message"] = str(exc)
+            pending["error"] = exc
             st.rerun()
         except (auth.NotAllowed, EditError, field.FieldError) as exc:
-            st.error(md(exc))
+            st.error(md(i18n.say(exc, lang)))
             return
         st.session_state.pop(Keys.PENDING_EDIT, None)
         remember_version(item_id, saved["properties"]["version"])
@@ -119,7 +119,7 @@ def edit_panel(ctx, feature: dict) -> None:
     p = feature.get("properties") or {}
     prog = field.progress_of(feature)
     if prog.target is not None or prog.done is not None:
-        st.markdown(f"**{i18n.t('progress', lang)}**：{md(prog.text())}")
+        st.markdown(f"**{i18n.t('progress', lang)}**：{md(prog.text(lang))}")
         if prog.fraction is not None:
             st.progress(prog.fraction)
     _notes_view(p, lang)
@@ -178,7 +178,7 @@ def _note_form(ctx, feature: dict, lang: str) -> None:
         try:
             stored = photos.store_photo(upload.getvalue(), upload.name)
         except photos.PhotoError as exc:
-            st.error(md(exc))
+            st.error(md(i18n.say(exc, lang)))
             return
         photo_name = stored.file
         if stored.has_location:
@@ -207,7 +207,7 @@ def _geometry_editor(ctx, feature: dict, lang: str) -> None:
         try:
             pt = locate.parse_coordinates(text)
         except locate.LocateError as exc:
-            st.error(md(exc))
+            st.error(md(i18n.say(exc, lang)))
         else:
             _save_item_geometry(ctx, feature, pt.geometry(), "manual", datum, lang)
     if st.toggle(i18n.t("draw_on_map", lang), key=Keys.item_draw_toggle(item_id)):
@@ -231,16 +231,16 @@ def _save_item_geometry(ctx, feature: dict, geometry: dict, how: str, datum: str
                                          expected_version=opened_version(feature), datum_original=datum,
                                          confirmed=True)
     except auth.NotAllowed as exc:
-        st.error(md(exc))
+        st.error(md(i18n.say(exc, lang)))
         return
     except locate.LocateError as exc:
-        st.error(md(exc))
+        st.error(md(i18n.say(exc, lang)))
         return
     except Exception as exc:  # VersionConflict and other store errors: shown, nothing overwritten
         from geo.store import StoreError
         if not isinstance(exc, StoreError):
             raise
-        st.error(md(exc))
+        st.error(md(i18n.say(exc, lang)))
         return
     remember_version(feature["id"], saved["properties"]["version"])
     flash(i18n.t("saved", lang, version=saved["properties"]["version"]))

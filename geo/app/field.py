@@ -25,7 +25,7 @@ def render(ctx) -> None:
             try:
                 pt = locate.parse_coordinates(text)
             except locate.LocateError as exc:
-                st.error(md(exc))
+                st.error(md(i18n.say(exc, lang)))
             else:
                 fix = {"lon": pt.lon, "lat": pt.lat, "accuracy_m": None}
 
@@ -49,7 +49,7 @@ def nearby_row(ctx, near: field.Nearby, lang: str, index: int) -> None:
                     f"{md(i18n.category_label(p.get('category'), lang))}")
         prog = field.progress_of(f)
         if prog.target is not None:
-            st.caption(prog.text())
+            st.caption(prog.text(lang))
         links = field.navigation_links(f)
         if links:
             c1, c2 = st.columns(2)

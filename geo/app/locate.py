@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import auth, i18n, locate
+from geo import i18n, locate
 from geo.app.placing_map import draw_map, proposal_from_map
 from geo.app.signin import current_user
 from geo.app.state import Keys
@@ -33,7 +33,7 @@ def render(ctx) -> None:
     try:
         gazetteer = load_gazetteer()
     except GazetteerError as exc:
-        st.error(md(exc))
+        st.error(md(i18n.say(exc, lang)))
         st.stop()
 
     queue = locate.unlocated_places(ctx.features, gazetteer)
@@ -94,7 +94,7 @@ def placement_panel(ctx, gazetteer, entry, lang: str) -> None:
             try:
                 pt = locate.parse_coordinates(text)
             except locate.LocateError as exc:
-                st.error(md(exc))
+                st.error(md(i18n.say(exc, lang)))
             else:
                 if pt.swapped:
                     st.info(i18n.t("coords_swapped", lang))
@@ -112,7 +112,7 @@ def _online_suggestion(gazetteer, entry, lang: str) -> None:
     try:
         providers = configured_providers()
     except Exception as exc:  # noqa: BLE001  (a bad provider setting must not break the page)
-        st.warning(md(exc))
+        st.warning(md(i18n.say(exc, lang)))
         return
     if not providers:
         st.caption(i18n.t("online_off", lang))
@@ -125,8 +125,8 @@ def _online_suggestion(gazetteer, entry, lang: str) -> None:
     if not sug or sug["place_id"] != entry.place_id:
         return
     result = sug["result"]
-    for w in result.warnings:
-        st.caption(w)
+    for note in result.notes:
+        st.caption(md(i18n.say(note, lang)))
     if not result.suggestion or result.geometry is None:
         st.info(i18n.t("online_none", lang))
         return
@@ -153,7 +153,7 @@ def _confirm_proposal(ctx, gazetteer, entry, proposal: dict, user: User, lang: s
         c1, c2 = st.columns(2)
         if c1.button(i18n.t("confirm_place", lang, name=md(entry.name)), key=Keys.CONFIRM_PLACE, type="primary"):
             if not user.can_edit:
-                st.error(str(auth.NotAllowed(i18n.t("read_only", lang))))
+                st.error(i18n.t("read_only", lang))
                 return
             try:
                 result = locate.place(entry.place_id, proposal["geometry"], proposal["how"], user.name,
@@ -161,14 +161,14 @@ def _confirm_proposal(ctx, gazetteer, entry, proposal: dict, user: User, lang: s
                                       store=ctx.store, gazetteer=gazetteer, confirmed=confirmed,
                                       converted=bool(proposal.get("converted")))
             except locate.NeedsConfirmation as exc:
-                st.warning(md(exc))
+                st.warning(md(i18n.say(exc, lang)))
                 return
             except locate.LocateError as exc:
-                st.error(md(exc))
+                st.error(md(i18n.say(exc, lang)))
                 return
             ss.pop(Keys.LOCATE_PROPOSAL, None)
             ss.pop(Keys.SUGGESTION, None)
-            flash(i18n.t("placed", lang, name=md(entry.name), summary=result.summary()))
+            flash(i18n.t("placed", lang, name=md(entry.name), summary=result.summary(lang)))
             st.rerun()
         if c2.button(i18n.t("cancel", lang), key=Keys.CANCEL_PLACE):
             ss.pop(Keys.LOCATE_PROPOSAL, None)
@@ -194,9 +194,9 @@ def undo_list(ctx, gazetteer, lang: str, limit: int = 10) -> None:
             try:
                 res = locate.undo_placement(rec["id"], user.name, store=ctx.store, gazetteer=gazetteer)
             except locate.LocateError as exc:
-                st.error(md(exc))
+                st.error(md(i18n.say(exc, lang)))
             else:
-                flash(i18n.t("undone", lang, name=md(name), summary=res.summary()))
+                flash(i18n.t("undone", lang, name=md(name), summary=res.summary(lang)))
                 st.rerun()
 
 

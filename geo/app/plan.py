@@ -89,7 +89,7 @@ def _save_dropped(ctx, feature: dict, dropped: bool, user, lang: str) -> None:
         saved = edit_item(ctx.store, feature["id"], lambda f: with_dropped(f, dropped), user=user,
                           expected_version=opened_version(feature))
     except (auth.NotAllowed, EditConflict, EditError) as exc:
-        st.error(md(exc))
+        st.error(md(i18n.say(exc, lang)))
         return
     remember_version(feature["id"], saved["properties"]["version"])
     flash(i18n.t("saved", lang, version=saved["properties"]["version"]))
@@ -115,7 +115,7 @@ def _add_missed(ctx, plan_items: list[dict], plan_text: str, user, lang: str) ->
         feature = item_from_clause(plan_text, clause, plan=plan, name=name, category=category, status=status)
         saved = ctx.store.save_item(feature, expected_version=None, user=user.name)
     except (auth.NotAllowed, CorrectionError, StoreError) as exc:
-        st.error(md(exc))
+        st.error(md(i18n.say(exc, lang)))
         return
     app_state.select([saved["id"]], "plan")
     flash(i18n.t("item_added", lang, name=saved["properties"]["name"]))

@@ -35,7 +35,7 @@ def sign_in_box(lang: str) -> User:
                 try:
                     st.session_state[Keys.AUTH_USER] = auth.sign_in(name, password)
                 except auth.AuthError as exc:
-                    st.error(md(exc))
+                    st.error(md(i18n.say(exc, lang)))
                 else:
                     st.rerun()
     return current_user()

@@ -2,11 +2,13 @@
 
 Errors are geopy's hierarchy (``geopy.exc.GeocoderServiceError`` and subclasses: timeouts,
 quota, authentication), so providers written as geopy ``Geocoder`` subclasses plug in
-unchanged; the chain turns each into a warning and moves on.
+unchanged; the chain records each as a :class:`ProviderFailure` on the result and moves on.
+What a person reads about a lookup (failures, stand-ins, alternatives) is data too, rendered
+in the reader's language where it is shown.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 from geopy.exc import (  # re-exported: the shared error hierarchy of all providers
     GeocoderAuthenticationFailure, GeocoderInsufficientPrivileges, GeocoderQuotaExceeded, GeocoderRateLimited,
@@ -14,11 +16,12 @@ from geopy.exc import (  # re-exported: the shared error hierarchy of all provid
 )
 
 from geo.contract import ITEM_GEOMETRY_PRECISIONS
+from geo.i18n import Message
 
 __all__ = [
     "GeocodeResult", "GeopyError", "GeocoderServiceError", "GeocoderTimedOut", "GeocoderQuotaExceeded",
     "GeocoderAuthenticationFailure", "GeocoderInsufficientPrivileges", "GeocoderRateLimited",
-    "GeocoderUnavailable", "ProviderAnswerError", "precision_for_place",
+    "GeocoderUnavailable", "ProviderAnswerError", "ProviderFailure", "precision_for_place",
 ]
 
 
@@ -38,6 +41,23 @@ def precision_for_place(kind: str, place_precision: str | None) -> str:
     if place_precision == "segment":
         return "segment"
     return "exact" if place_precision == "exact" else "site"
+
+
+@dataclass(frozen=True)
+class ProviderFailure:
+    """An online provider that did not give a usable answer for one query."""
+
+    provider: str        # tianditu | amap | nominatim
+    query: str
+    error: str           # the exception's class, e.g. GeocoderTimedOut, GeocoderQuotaExceeded
+    detail: str = ""     # the exception's text
+    unusable: bool = False  # it answered, but with something that could not be read
+
+    def text(self, lang: str = "zh") -> str:
+        if self.unusable:
+            return Message("geocode_unusable", provider=self.provider, query=self.query, error=self.error).text(lang)
+        return Message("geocode_failed", provider=self.provider, query=self.query, error=self.error,
+                       detail=self.detail).text(lang)
 
 
 @dataclass
@@ -63,7 +83,17 @@ class GeocodeResult:
     provider_address: str | None = None
     provider_level: str | None = None
     alternatives: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    notes: list = field(default_factory=list)  # Message | ProviderFailure, in the order they happened
+
+    @property
+    def failures(self) -> list[ProviderFailure]:
+        """The online providers that failed on the way to this answer."""
+        return [n for n in self.notes if isinstance(n, ProviderFailure)]
+
+    @property
+    def warnings(self) -> list[str]:
+        """The notes as English lines, for logs and the CLI; a page renders ``notes`` in its language."""
+        return [n.text("en") for n in self.notes]
 
     @property
     def located(self) -> bool:
@@ -71,7 +101,9 @@ class GeocodeResult:
         return self.geometry is not None and self.precision in ITEM_GEOMETRY_PRECISIONS and not self.suggestion
 
     def to_dict(self) -> dict:
-        out = asdict(self)
+        out = asdict(replace(self, notes=[]))
+        out.pop("notes")
+        out["warnings"] = self.warnings
         out["name"] = self.query
         out["matched_place"] = self.matched_name
         return out

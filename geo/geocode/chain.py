@@ -3,7 +3,8 @@
 The gazetteer is the location of record. An online answer is only a *suggestion*
 (``suggestion=True``): it locates nothing until a person accepts it with
 :func:`accept_suggestion`, which writes it into the gazetteer with its provider as source.
-Provider failures (timeouts, quota, bad keys, garbage) become warnings and the chain moves on.
+Provider failures (timeouts, quota, bad keys, garbage) are recorded on the result as
+:class:`~geo.geocode.base.ProviderFailure` and the chain moves on.
 """
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from geopy.exc import GeopyError
 
 from geo.contract import ADMIN_KINDS, precision_rank
 from geo.gazetteer import Gazetteer, GazetteerError, Match
-from geo.geocode.base import GeocodeResult, precision_for_place
+from geo.i18n import Message
+from geo.geocode.base import GeocodeResult, ProviderFailure, precision_for_place
 from geo.geocode.cache import GeocodeCache
 from geo.query import representative_point
 from geo.geocode.online import OnlineProvider
@@ -75,8 +77,8 @@ class GeocoderChain:
         result.place_id, result.matched_name, result.kind, result.how = match.place_id, match.name, match.kind, match.how
         result.alternatives = list(match.alternatives)
         if match.alternatives:
-            result.warnings.append(f"{name_or(result)}: also matches {', '.join(match.alternatives)}; "
-                                   "give the town to be sure")
+            result.notes.append(Message("geocode_alternatives", name=name_or(result),
+                                        others=", ".join(match.alternatives)))
         if match.partial and match.kind not in ADMIN_KINDS:
             # "府前街至S225省道连接线" starts with 府前街 but is not 府前街: do not take its geometry.
             return
@@ -120,8 +122,8 @@ class GeocoderChain:
             result.source = "gazetteer"
             result.datum_original = props.get("datum")
             result.precision = precision
-            result.warnings.append(f"{result.fallback_from}: no location of its own; "
-                                   f"{props['name']} stands in ({precision} level)")
+            result.notes.append(Message("geocode_stand_in", name=result.fallback_from, parent=props["name"],
+                                        level=precision))
             return
         result.precision = "none"
 
@@ -135,25 +137,21 @@ class GeocoderChain:
                 try:
                     answer = provider.lookup(query)
                 except GeopyError as exc:
-                    msg = f"online:{provider.name} failed for {query!r} ({type(exc).__name__}: {exc}); trying the next step"
-                    log.warning(msg)
-                    result.warnings.append(msg)
+                    self._failed(result, ProviderFailure(provider.name, query, type(exc).__name__, str(exc)))
                     continue
                 except Exception as exc:  # a broken answer must never stop a build
-                    msg = f"online:{provider.name} gave an unusable answer for {query!r} ({type(exc).__name__}); skipped"
-                    log.warning(msg)
-                    result.warnings.append(msg)
+                    self._failed(result, ProviderFailure(provider.name, query, type(exc).__name__, unusable=True))
                     continue
                 if self.cache is not None:
                     try:
                         self.cache.put(provider.name, query, answer)
                     except OSError as exc:
-                        result.warnings.append(f"geocode cache not written ({exc.strerror})")
+                        result.notes.append(Message("geocode_cache_unwritten", reason=exc.strerror))
             if answer is None or answer.get("precision") in (None, "none"):
                 continue
             if not self._inside_context(answer, town):
-                result.warnings.append(f"online:{provider.name} answer for {query!r} lies outside "
-                                       f"{town or 'the county'}; ignored")
+                result.notes.append(Message("geocode_outside", provider=provider.name, query=query,
+                                            where=town or Message("the_county")))
                 continue
             if precision_rank(answer["precision"]) <= precision_rank(result.precision) and result.geometry:
                 continue  # no better than what the gazetteer already has
@@ -164,9 +162,14 @@ class GeocoderChain:
                 precision=answer["precision"], source=f"online:{provider.name}", suggestion=True,
                 from_cache=cached, datum_original=answer.get("datum_original"),
                 provider_address=answer.get("address"), provider_level=answer.get("level"),
-                alternatives=result.alternatives, warnings=list(result.warnings))
+                alternatives=result.alternatives, notes=list(result.notes))
             return out
         return None
+
+    @staticmethod
+    def _failed(result: GeocodeResult, failure: ProviderFailure) -> None:
+        log.warning(failure.text("en"))
+        result.notes.append(failure)
 
     def _online_query(self, name: str, town: str | None, result: GeocodeResult) -> str:
         """"临海市东塍镇岭根村": the admin context makes online answers land in the right place."""

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Protocol
 
 from geo.contract import HUMAN_GEOMETRY_SOURCES, HUMAN_OWNED_FIELDS
+from geo.i18n import t
 from geo.query import ItemFilter  # noqa: F401  (defined with the filtering it describes)
 
 
@@ -26,6 +27,11 @@ class VersionConflict(StoreError):
             f"item {item_id}: changed{who} since you opened it (your version {expected}, now {actual}); "
             "reload the item, check the other change and apply yours again"
         )
+
+    def text(self, lang: str = "zh") -> str:
+        """The refusal for the person whose save it was, in ``lang``."""
+        who = t("version_conflict_by", lang, user=self.updated_by) if self.updated_by else ""
+        return t("version_conflict", lang, item=self.item_id, who=who, yours=self.expected, now=self.actual)
 
 
 class ItemNotFound(StoreError):

@@ -425,6 +425,8 @@ _STRINGS.update({
     "photo_damaged": ("{file}：照片已损坏或不完整 ({file}: the photo is damaged or cut off ({error}); take or send it "
                       "again)",
                       "{file}: the photo is damaged or cut off ({error}); take or send it again"),
+    "photo_not_kept": ("{file}：照片未能保存 ({file}: the photo could not be kept: {msg})",
+                       "{file}: the photo could not be kept: {msg}"),
     "photo_name": ("照片名 {name!r} 不是本程序生成的 (photo name {name!r} is not one this app generated)",
                    "Photo name {name!r} is not one this app generated"),
     # geo.corrections

@@ -6,8 +6,9 @@ click, a drawn line or polygon, a GPS fix, pasted coordinates in WGS-84 / GCJ-02
 converts it to WGS-84, sets it on the gazetteer place and re-locates every item that
 refers to the place (``place_refs`` or names/aliases), saving them through the store's
 version check so each change is in the item's audit history. Each placement is logged in
-``placements.jsonl`` (who, when, how, datum, the place and items before) so that
-:func:`undo_placement` can put everything back.
+the store's placement log (``placements.jsonl`` in a data folder, a table in PostGIS: who,
+when, how, datum, the place and items before) so that :func:`undo_placement` can put
+everything back.
 
 Items whose geometry a person set on the item itself (``x_geometry_from == "item"``) and
 items already located better than the place would locate them are left alone.
@@ -15,7 +16,6 @@ items already located better than the place would locate them are left alone.
 from __future__ import annotations
 
 import copy
-import json
 import math
 import re
 import secrets
@@ -23,16 +23,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from geo import config
 from geo.contract import ADMIN_KINDS, PRECISION_RANK, precision_rank
 from geo.coords import DatumError, convert_geometry, normalise_datum
 from geo.i18n import LocalisedError, t
 from geo.query import map_coordinates, representative_point
-from geo.store.atomic import append_lines
 from geo.store.base import VersionConflict, now_iso
 from geo.validate import geometry_problems
 
-PLACEMENTS_FILE = "placements.jsonl"
 GPS_CONFIRM_ABOVE_M = 50.0
 HOWS = ("manual", "gps", "draw", "import")  # plus online:NAME
 _GEOMETRY_FIELDS = ("precision", "geometry_source", "geometry_meta", "place_refs", "x_geometry_from")
@@ -437,8 +434,13 @@ def _relocated(item: dict, gazetteer, place_id: str, *, how: str, user: str, ts:
     return new
 
 
-def _placements_path(directory: Path | None = None) -> Path:
-    return (directory or config.data_dir()) / PLACEMENTS_FILE
+def _log(source):
+    """The store that keeps the placement log: ``source`` itself, a data folder's store, or the configured one."""
+    if source is None or isinstance(source, (str, Path)):
+        from geo.store import open_store
+
+        return open_store(source)
+    return source
 
 
 def place(place_id: str, geometry: dict, how: str, user: str, datum_original: str = "wgs84",
@@ -451,6 +453,7 @@ def place(place_id: str, geometry: dict, how: str, user: str, datum_original: st
     A GPS fix worse than 50 m raises :class:`NeedsConfirmation` unless ``confirmed``.
     ``converted``: ``geometry`` is WGS-84 already (an accepted geocoder suggestion);
     ``datum_original`` is then only recorded.
+    The placement is logged in ``store`` (or in the data folder ``directory`` when given).
     """
     if not user or not str(user).strip():
         raise LocateError("placement_needs_user")
@@ -479,7 +482,7 @@ def place(place_id: str, geometry: dict, how: str, user: str, datum_original: st
     record = {"id": result.placement_id, "action": "place", "ts": ts, "user": user, "place_id": place_id,
               "how": how, "datum_original": datum, "accuracy_m": accuracy_m, "input_geometry": geometry,
               "place_before": _place_state(before), "place_after": _place_state(after), "items": item_log}
-    append_lines(_placements_path(directory), [json.dumps(record, ensure_ascii=False)])
+    _log(directory if directory is not None else store).append_placement(record)
     return result
 
 
@@ -527,28 +530,15 @@ def _place_state(place: dict) -> dict:
 # ---------------------------------------------------------------------------
 # history and undo
 # ---------------------------------------------------------------------------
-def placements(directory: Path | None = None, place_id: str | None = None) -> list[dict]:
-    """Placement records (and their undo records), oldest first; a line cut by a crash is skipped."""
-    path = _placements_path(directory)
-    out = []
-    try:
-        fh = open(path, encoding="utf-8", errors="replace")
-    except FileNotFoundError:
-        return out
-    with fh:
-        for line in fh:
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(rec, dict) and (place_id is None or rec.get("place_id") == place_id):
-                out.append(rec)
-    return out
+def placements(source=None, place_id: str | None = None) -> list[dict]:
+    """Placement records (and their undo records) of a store (or a data folder's, or the configured store's),
+    oldest first."""
+    return [r for r in _log(source).placements() if place_id is None or r.get("place_id") == place_id]
 
 
-def undoable(directory: Path | None = None, place_id: str | None = None) -> list[dict]:
+def undoable(source=None, place_id: str | None = None) -> list[dict]:
     """Placements not yet undone, newest first."""
-    recs = placements(directory, place_id)
+    recs = placements(source, place_id)
     undone = {r.get("undoes") for r in recs if r.get("action") == "undo"}
     return [r for r in reversed(recs) if r.get("action") == "place" and r["id"] not in undone]
 
@@ -575,7 +565,8 @@ def undo_placement(placement_id: str, user: str, *, store, gazetteer, directory:
     The place is restored only if nobody placed it again since (undo the later one first);
     an item whose location was changed again since is left alone and reported.
     """
-    recs = placements(directory)
+    log = _log(directory if directory is not None else store)
+    recs = placements(log)
     rec = next((r for r in recs if r.get("id") == placement_id and r.get("action") == "place"), None)
     if rec is None:
         raise LocateError("placement_not_found", id=placement_id)
@@ -586,7 +577,7 @@ def undo_placement(placement_id: str, user: str, *, store, gazetteer, directory:
     if current is None:
         raise LocateError("place_gone", place=place_id)
     if current.get("geometry") != rec["place_after"]["geometry"]:
-        later = [r for r in undoable(directory, place_id) if r["id"] != placement_id]
+        later = [r for r in undoable(log, place_id) if r["id"] != placement_id]
         if later:
             raise LocateError("placed_again_undo_first", name=current["properties"]["name"], later=later[0]["id"])
         raise LocateError("placed_again", name=current["properties"]["name"])
@@ -623,9 +614,8 @@ def undo_placement(placement_id: str, user: str, *, store, gazetteer, directory:
         break
     else:
         raise LocateError("undo_kept_changing")
-    append_lines(_placements_path(directory), [json.dumps(
-        {"id": f"undo-{placement_id}", "action": "undo", "undoes": placement_id, "ts": now_iso(), "user": user,
-         "place_id": place_id, "restored": result.restored, "skipped": result.skipped}, ensure_ascii=False)])
+    log.append_placement({"id": f"undo-{placement_id}", "action": "undo", "undoes": placement_id, "ts": now_iso(),
+                          "user": user, "place_id": place_id, "restored": result.restored, "skipped": result.skipped})
     return result
 
 

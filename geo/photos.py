@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as _dt
 import io
 import os
-import re
 import secrets
 from dataclasses import dataclass
 from fractions import Fraction
@@ -21,11 +20,12 @@ from PIL import Image, UnidentifiedImageError
 
 from geo import config
 from geo.i18n import LocalisedError
+from geo.store.base import PHOTO_NAME, StoreError
 
 MAX_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 80_000_000  # larger images are refused as possible decompression bombs
 PHOTOS_DIRNAME = "photos"
-SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+SAFE_NAME = PHOTO_NAME
 _HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif"}
 _GPS_IFD = 0x8825
 _EXIF_IFD = 0x8769
@@ -164,8 +164,9 @@ def new_name(kind: str, today: _dt.date | None = None) -> str:
     return f"{(today or _dt.date.today()).strftime('%Y%m%d')}-{secrets.token_hex(8)}.{ext}"
 
 
-def store_photo(data: bytes, filename: str = "photo", directory: Path | None = None) -> StoredPhoto:
-    """Check ``data`` and write it to the photos folder under a new name; nothing is written on error."""
+def store_photo(data: bytes, filename: str = "photo", directory: Path | None = None, *, store=None) -> StoredPhoto:
+    """Check ``data`` and keep it in ``store`` (default: the data folder ``directory``'s store, or the configured
+    one) under a new name; nothing is written on error."""
     kind, image = read_photo(data, filename)
     position = exif_position(image)
     taken_at = exif_taken_at(image)
@@ -177,18 +178,29 @@ def store_photo(data: bytes, filename: str = "photo", directory: Path | None = N
         payload = buf.getvalue()
     else:
         payload = data
-    folder = photos_dir(directory)
-    folder.mkdir(parents=True, exist_ok=True)
     name = new_name(kind)
-    tmp = folder / f".{name}.tmp"
-    with open(tmp, "wb") as fh:
-        fh.write(payload)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, folder / name)
+    if store is None:
+        from geo.store import open_store
+
+        store = open_store(directory)
+    try:
+        store.put_photo(name, payload)
+    except StoreError as exc:
+        raise PhotoError("photo_not_kept", file=os.path.basename(filename or "photo")[:80], msg=str(exc)) from None
     lon, lat = position if position else (None, None)
     return StoredPhoto(file=name, kind=kind, width=image.width, height=image.height,
                        lon=lon, lat=lat, taken_at=taken_at)
+
+
+def photo_bytes(name: str, store=None) -> bytes | None:
+    """A stored photo's bytes from ``store`` (default: the configured one); None when it is not there."""
+    if not name or not SAFE_NAME.match(name) or name.startswith("."):
+        raise PhotoError("photo_name", name=name)
+    if store is None:
+        from geo.store import open_store
+
+        store = open_store()
+    return store.photo_bytes(name)
 
 
 def photo_path(name: str, directory: Path | None = None) -> Path:

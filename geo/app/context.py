@@ -6,7 +6,6 @@ Loading never raises: a broken data folder becomes a message on the page, not a 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import streamlit as st
 
@@ -14,7 +13,7 @@ from geo import config
 from geo.app import state as app_state
 from geo.app.state import ViewState
 from geo.contract import AREA_TOWN_SEAT, AREA_WHOLE_TOWN
-from geo.mapview import load_places
+from geo.mapview.context import places_from_features
 from geo.mapview.basemaps import available as available_basemaps
 from geo.mapview.context import Places
 from geo.query import filter_with_facets
@@ -52,25 +51,28 @@ def _store(target: str):
     return open_store(target)
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _loaded(target: str, revision) -> list[dict]:
-    """All items of a database store at ``revision`` (shared and read-only, like FileStore.load())."""
-    return _store(target).load()
-
-
-@st.cache_data(show_spinner=False)
-def _places(path: str, mtime: float) -> Places:
-    return load_places(Path(path))
-
-
-def load_places_cached() -> Places:
-    path = config.places_path()
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _places(target: str, revision) -> Places:
+    """The map's outlines and place points from the store's gazetteer at ``revision`` (shared, read-only)."""
+    store = _store(target)
+    where = store.places_where()
     try:
-        mtime = path.stat().st_mtime
-    except OSError:
-        return Places(problem=f"{path}: not found; copy the gazetteer there or create it with "
+        collection = store.load_places()
+    except StoreError as exc:
+        return Places(problem=f"{exc}"[:300])
+    if collection is None:
+        return Places(problem=f"{where}: not found; copy the gazetteer there or create it with "
                               "`python -m geo gazetteer seed`")
-    return _places(str(path), mtime)
+    return places_from_features(collection.get("features") or [])
+
+
+def load_places_cached(store=None) -> Places:
+    target = store_target()
+    try:
+        store = store or _store(target)
+        return _places(target, store.places_revision())
+    except StoreError as exc:
+        return Places(problem=str(exc))
 
 
 def _read_items() -> tuple[object, list[dict], list[str]]:
@@ -80,8 +82,7 @@ def _read_items() -> tuple[object, list[dict], list[str]]:
     try:
         target = store_target()
         store = _store(target)
-        # A database store's full list is read again only when something changed in it.
-        features = _loaded(target, store.revision()) if store.filters_in_database else list(store.load())
+        features = store.snapshot()  # read again only when something in the store changed
     except StoreError as exc:
         problems.append(str(exc))
     except Exception as exc:  # noqa: BLE001  (never a blank page: say what is wrong)
@@ -96,7 +97,7 @@ def _villages(features: list[dict]) -> list[str]:
 
 def load_context() -> Context:
     store, features, problems = _read_items()
-    places = load_places_cached()
+    places = load_places_cached(store)
     if places.problem:
         problems.append(places.problem)
     view = app_state.init_session(available_basemaps().keys())
@@ -118,12 +119,11 @@ def filter_and_facets(ctx: Context, view: ViewState) -> dict:
     """Filter once per run and keep the sidebar's per-option counts from the same pass."""
     flt = view.item_filter(ctx.villages)
     if ctx.filter_cache is None or ctx.filter_cache[0] != flt:
-        if ctx.store is not None and ctx.store.filters_in_database:  # PostGIS: WHERE and GROUP BY in SQL
-            filtered = ctx.store.query(flt)
-            facets = {"statuses": ctx.store.counts(app_state.replace(view, statuses=()).item_filter(ctx.villages))["status"],
-                      "categories": ctx.store.counts(
-                          app_state.replace(view, categories=()).item_filter(ctx.villages))["category"]}
-        else:
+        try:  # each engine its own way: one pass over the list, or SQL
+            if ctx.store is None or ctx.problems and not ctx.features:
+                raise LookupError("no readable store")
+            filtered, facets = ctx.store.filter_with_facets(flt, ("statuses", "categories"))
+        except Exception:  # noqa: BLE001  (unreadable: what was read, i.e. nothing; the problem is already shown)
             filtered, facets = filter_with_facets(ctx.features, flt, ("statuses", "categories"))
         ctx.filter_cache = (flt, filtered, facets)
     return ctx.filter_cache[2]

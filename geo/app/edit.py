@@ -11,7 +11,7 @@ import functools
 
 import streamlit as st
 
-from geo import auth, field, i18n, locate
+from geo import auth, field, i18n, locate, photos
 from geo.app.placing_map import draw_map, proposal_from_map
 from geo.app.signin import current_user
 from geo.app.state import Keys
@@ -122,7 +122,7 @@ def edit_panel(ctx, feature: dict) -> None:
         st.markdown(f"**{i18n.t('progress', lang)}**：{md(prog.text(lang))}")
         if prog.fraction is not None:
             st.progress(prog.fraction)
-    _notes_view(p, lang)
+    _notes_view(ctx, p, lang)
     if not user.can_edit:
         st.info(i18n.t("read_only", lang))
         return
@@ -146,7 +146,7 @@ def edit_panel(ctx, feature: dict) -> None:
         _geometry_editor(ctx, feature, lang)
 
 
-def _notes_view(p: dict, lang: str) -> None:
+def _notes_view(ctx, p: dict, lang: str) -> None:
     notes = p.get("progress_notes") or []
     if not notes:
         return
@@ -155,16 +155,14 @@ def _notes_view(p: dict, lang: str) -> None:
         st.markdown(f"- {md(n.get('date', ''))} · {md(n.get('by', ''))}：{md(n.get('text', ''))}")
         if n.get("photo"):
             try:
-                from geo.photos import photo_path
-                path = photo_path(n["photo"])
-                if path.is_file():
-                    st.image(str(path), width=240)
+                data = photos.photo_bytes(n["photo"], ctx.store)
+                if data:
+                    st.image(data, width=240)
             except Exception:  # noqa: BLE001  (a missing photo must not break the panel)
                 st.caption(i18n.t("photo_missing", lang))
 
 
 def _note_form(ctx, feature: dict, lang: str) -> None:
-    from geo import photos
     item_id = feature["id"]
     with st.form(Keys.note_form(item_id), clear_on_submit=True):
         text = st.text_area(i18n.t("note_text", lang), key=Keys.note_text(item_id), max_chars=field.NOTE_MAX_CHARS)
@@ -176,7 +174,7 @@ def _note_form(ctx, feature: dict, lang: str) -> None:
     photo_name = None
     if upload is not None:
         try:
-            stored = photos.store_photo(upload.getvalue(), upload.name)
+            stored = photos.store_photo(upload.getvalue(), upload.name, store=ctx.store)
         except photos.PhotoError as exc:
             st.error(md(i18n.say(exc, lang)))
             return

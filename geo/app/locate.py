@@ -31,7 +31,7 @@ def render(ctx) -> None:
     touch_targets()
     show_flash()
     try:
-        gazetteer = load_gazetteer()
+        gazetteer = load_gazetteer(store=ctx.store)
     except GazetteerError as exc:
         st.error(md(i18n.say(exc, lang)))
         st.stop()
@@ -178,7 +178,7 @@ def _confirm_proposal(ctx, gazetteer, entry, proposal: dict, user: User, lang: s
 def undo_list(ctx, gazetteer, lang: str, limit: int = 10) -> None:
     """Recent placements with an undo button each (editors)."""
     user = current_user()
-    recent = locate.undoable()[:limit]
+    recent = locate.undoable(ctx.store)[:limit]
     if not recent:
         return
     st.subheader(i18n.t("recent_placements", lang))

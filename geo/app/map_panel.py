@@ -10,10 +10,10 @@ import math
 
 import streamlit as st
 
-from geo import config, i18n
+from geo import i18n
 from geo.app import detail
 from geo.app import state as app_state
-from geo.app.context import Context
+from geo.app.context import Context, store_target
 from geo.app.state import Keys
 from geo.app.widgets import counts_line, show_problems
 from geo.mapview import base_map, split_by_precision
@@ -68,7 +68,7 @@ def show_map(ctx: Context, features: list[dict], *, key: str, height: int = 620,
     basemaps = available_basemaps()
     basemap = basemaps.get(ctx.state.basemap) or basemaps["osm"]
     places = ctx.places
-    places_key = (len(places.outlines), len(places.points), str(config.places_path()))
+    places_key = (len(places.outlines), len(places.points), store_target())
     bounds, cats = viewport.overview(ctx.features, places)  # once per loaded list, not per rerun
     m = copy.deepcopy(_cached_base_map(basemap.key, ctx.lang, bounds, places_key, cats, places))
     # Many items: only the current view is sent (st_folium's last bounds), as counts per cell when dense.

@@ -2,8 +2,12 @@
 
 A place located once (``set_geometry``) locates every plan item that refers to it,
 because items take their geometry from places at build time (``place_refs``).
-Writes are serialised with a file lock and atomic (temp + fsync + rename), and
-each change is appended to ``places_audit.jsonl`` beside the file.
+
+Where the places live is the store's business: ``load_gazetteer()`` reads them from the
+configured store (``places.geojson`` in the data folder, or the places table of a PostGIS
+store), ``load_gazetteer(path)`` from that file. Every change is serialised there (file
+lock or transaction), written atomically and logged (``places_audit.jsonl`` / the
+places_audit table).
 """
 from __future__ import annotations
 
@@ -18,18 +22,15 @@ from pathlib import Path
 from typing import Iterable
 
 import jsonschema
-from filelock import FileLock
 from referencing import Registry, Resource
 
-from geo import config
 from geo.contract import Problem, schema as item_schema
 from geo.coords import convert, normalise_datum
-from geo.store.atomic import append_lines, atomic_write_bytes, dumps_feature_collection
-from geo.store.base import now_iso
+from geo.store.base import StoreError, now_iso
+from geo.store.places_file import PlacesFile
 
 SCHEMA_PATH = Path(__file__).with_name("place.schema.json")
 PLACE_PRECISIONS = ("exact", "site", "segment", "boundary", "approximate", "none")
-LOCK_TIMEOUT_S = 30
 
 # Ranking when several places share a name: the living list beats history, admin units beat features.
 _LISTING_RANK = {"current": 0, "unlisted": 1, "former": 2}
@@ -141,8 +142,9 @@ class Match:
 
 @dataclass
 class Gazetteer:
-    path: Path | None
+    path: Path | None  # the places file, when the places are a file
     places: list[dict] = field(default_factory=list)
+    store: object | None = None  # where changes are written: a PlacesFile or a data store (None: ``path``)
 
     def __post_init__(self):
         self._reindex()
@@ -335,30 +337,29 @@ class Gazetteer:
         return sorted(out, key=lambda e: (-e["count"], e["name"]))
 
     # ---- writing -----------------------------------------------------------
-    def _require_path(self) -> Path:
+    def _writer(self):
+        if self.store is not None:
+            return self.store
         if self.path is None:
             raise GazetteerError("this gazetteer has no file; load it with load_gazetteer(path) to change it")
-        return self.path
+        return PlacesFile(self.path)
 
     def _mutate(self, place_id: str | None, change, user: str, action: str) -> dict:
-        """Re-read under the lock, apply ``change(features) -> feature``, validate, write, audit."""
+        """In the store, under its lock: apply ``change(features, by_id) -> feature`` to the current places,
+        validate, write, log."""
         if not user or not str(user).strip():
             raise GazetteerError("a change to the gazetteer needs a user name (who placed it)")
-        path = self._require_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with FileLock(str(path.with_name("." + path.name + ".lock")), timeout=LOCK_TIMEOUT_S):
-            features = _read_places(path) if path.exists() else []
+        writer = self._writer()
+        done: dict = {}
+
+        def apply(features: list[dict]) -> tuple[dict, dict]:
+            _check_places(features, writer.places_where())
             by_id = {f["id"]: f for f in features}
             old = copy.deepcopy(by_id.get(place_id)) if place_id else None
             new = change(features, by_id)
             problems = validate_place(new)
             if problems:
                 raise GazetteerError(f"place {new.get('id')} not saved: " + "; ".join(p.line() for p in problems[:3]))
-            if new["id"] in by_id:
-                features[features.index(by_id[new["id"]])] = new
-            else:
-                features.append(new)
-            atomic_write_bytes(path, dumps_feature_collection(features))
             entry = {"ts": new["properties"]["updated_at"], "user": user, "place": new["id"], "action": action,
                      "old_geometry": old.get("geometry") if old else None, "new_geometry": new.get("geometry"),
                      "version": new["properties"]["version"]}
@@ -366,10 +367,16 @@ class Gazetteer:
                 entry.pop("old_geometry"), entry.pop("new_geometry")
                 entry["new"] = new["properties"] if old is None else {
                     k: v for k, v in new["properties"].items() if old["properties"].get(k) != v}
-            append_lines(path.with_name("places_audit.jsonl"), [json.dumps(entry, ensure_ascii=False)])
+            done["new"] = new
+            return new, entry
+
+        try:
+            features = writer.update_places(apply)
+        except StoreError as exc:
+            raise GazetteerError(str(exc)) from None
         self.places = features
         self._reindex()
-        return copy.deepcopy(new)
+        return copy.deepcopy(done["new"])
 
     def add_place(self, name: str, kind: str, *, user: str, source: str, parent: str | None = None,
                   aliases: Iterable[str] = (), admin_code: str | None = None, geometry: dict | None = None,
@@ -464,31 +471,48 @@ class Gazetteer:
         return self._mutate(place_id, change, user, "add_alias")
 
 
-def _read_places(path: Path) -> list[dict]:
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
-    except FileNotFoundError:
-        return []
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise GazetteerError(f"{path}: not readable GeoJSON ({exc}); restore it from git or re-run "
-                             "python -m geo gazetteer seed") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
-        raise GazetteerError(f"{path}: not a GeoJSON FeatureCollection; restore it or re-seed")
-    bad = [f for f in doc["features"] if not isinstance(f, dict) or "id" not in f or not isinstance(f.get("properties"), dict)]
+def _check_places(features: list, where: str) -> list[dict]:
+    bad = [f for f in features if not isinstance(f, dict) or "id" not in f or not isinstance(f.get("properties"), dict)]
     if bad:
-        raise GazetteerError(f"{path}: {len(bad)} feature(s) without id or properties; fix them or re-seed")
-    return doc["features"]
+        raise GazetteerError(f"{where}: {len(bad)} feature(s) without id or properties; fix them or re-seed")
+    return features
 
 
-def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
-    """The gazetteer at ``path`` (default: places.geojson in the data folder); empty if the file is absent."""
-    path = Path(path) if path is not None else config.places_path()
-    return Gazetteer(path, _read_places(path))
+def _places_of(source) -> tuple[Path | None, object]:
+    """(file path or None, what reads and writes the places) for a path, a store, or None (the configured store)."""
+    if source is None:
+        from geo.store import open_store
+
+        source = open_store()
+    if isinstance(source, (str, Path)):
+        return Path(source), PlacesFile(source)
+    places_file = getattr(source, "places_file", None)  # a file store keeps its places in a file
+    if places_file is not None:
+        return places_file.path, places_file
+    return None, source
 
 
-def write_places(path: str | Path, places: list[dict]) -> None:
-    """Write a whole gazetteer atomically (used by seeding); every place is validated first."""
+def load_gazetteer(path: str | Path | None = None, *, store=None) -> Gazetteer:
+    """The gazetteer in the file ``path``, in ``store``, or (neither) in the configured store (the data
+    folder's places.geojson, or the places table of GEO_STORE_URL). Empty when none is there yet."""
+    file, source = _places_of(path if path is not None else store)
+    try:
+        doc = source.load_places()
+    except StoreError as exc:
+        raise GazetteerError(str(exc)) from None
+    where = str(file) if file is not None else source.places_where()
+    features = _check_places(doc["features"], where) if doc else []
+    return Gazetteer(file, features, store=None if file is not None else source)
+
+
+def write_places(path: str | Path | None, places: list[dict], *, store=None) -> None:
+    """Write a whole gazetteer atomically (used by seeding) to the file ``path``, to ``store``, or (neither) to
+    the configured store; every place is validated first."""
     problems = [p for i, f in enumerate(places, 1) for p in validate_place(f, i)]
     if problems:
         raise GazetteerError("; ".join(p.line() for p in problems[:5]))
-    atomic_write_bytes(Path(path), dumps_feature_collection(places))
+    _file, target = _places_of(path if path is not None else store)
+    try:
+        target.replace_places({"type": "FeatureCollection", "features": places})
+    except StoreError as exc:
+        raise GazetteerError(str(exc)) from None

@@ -39,6 +39,11 @@ def load_places(path: Path | None) -> Places:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return Places(problem=f"{path}: {exc.__class__.__name__}: {exc}"[:300]
                       + "; restore it from git or rebuild it with `python -m geo gazetteer seed`")
+    return places_from_features(features)
+
+
+def places_from_features(features) -> Places:
+    """The outlines and points among a gazetteer's place features (wherever they were read from)."""
     out = Places()
     for f in features:
         if not isinstance(f, dict):

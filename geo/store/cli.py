@@ -1,8 +1,9 @@
-"""``python -m geo store copy SRC DST``: move items, history and the gazetteer between stores.
+"""``python -m geo store copy SRC DST``: move items, history, the gazetteer, the placement log and
+photo files between stores.
 
-SRC and DST are each a data folder (projects.geojson, audit.jsonl, places.geojson)
-or a postgresql:// URL. Into an empty destination the copy is lossless: the same
-items in the same order, the same history, the same places. A destination that
+SRC and DST are each a data folder (projects.geojson, audit.jsonl, places.geojson,
+placements.jsonl, photos/) or a postgresql:// URL. Into an empty destination the copy is
+lossless: the same items in the same order, the same history, the same places. A destination that
 already holds items is replaced only with ``--replace``; its history is kept and
 the changes are logged there as ``restore``.
 """
@@ -15,10 +16,7 @@ from pathlib import Path
 from geo.cli import CliError
 from geo.contract import validate_feature
 from geo.store import StoreError, open_store
-from geo.store.atomic import atomic_write_bytes, dumps_feature_collection
 from geo.store.postgis import redact
-
-PLACES_FILE = "places.geojson"
 
 
 def configure(parser) -> None:
@@ -77,28 +75,16 @@ def _open(target: str, role: str):
         raise CliError(f"{role}: {exc}") from None
 
 
-# ---- places: a file in a folder, a table in PostGIS ------------------------
+# ---- places: a file in a folder, a table in PostGIS (each store knows its own) ------
 def read_places(store, target: str) -> dict | None:
-    if hasattr(store, "load_places"):
-        return store.load_places()
-    path = Path(target) / PLACES_FILE
-    if not path.is_file():
-        return None
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CliError(f"{path}: cannot be read as JSON ({exc}); fix or remove the gazetteer file and copy again") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
-        raise CliError(f"{path}: not a GeoJSON FeatureCollection; fix or remove the gazetteer file and copy again")
-    return doc
+        return store.load_places()
+    except StoreError as exc:
+        raise CliError(f"{exc}; fix or remove the gazetteer and copy again") from None
 
 
 def write_places(store, target: str, collection: dict) -> None:
-    if hasattr(store, "replace_places"):
-        store.replace_places(collection)
-        return
-    members = {k: v for k, v in collection.items() if k not in ("type", "features")}
-    atomic_write_bytes(Path(target) / PLACES_FILE, dumps_feature_collection(collection["features"], members))
+    store.replace_places(collection)
 
 
 # ---- copy ----------------------------------------------------------------
@@ -142,6 +128,17 @@ def copy_store(src_target: str, dst_target: str, *, replace: bool = False, user:
         dst.replace_all(items, user=user, audit=bool(existing))
         if places is not None:
             write_places(dst, dst_target, places)
+        # The placement log (undo needs it) and photo files follow; what DST has already stays.
+        logged = {json.dumps(r, sort_keys=True, ensure_ascii=False) for r in dst.placements()}
+        for record in src.placements():
+            if json.dumps(record, sort_keys=True, ensure_ascii=False) not in logged:
+                dst.append_placement(record)
+        have_photos = set(dst.photo_names())
+        for name in src.photo_names():
+            if name not in have_photos:
+                data = src.photo_bytes(name)
+                if data is not None:
+                    dst.put_photo(name, data)
     except StoreError as exc:
         raise CliError(str(exc)) from None
     finally:

@@ -14,16 +14,21 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from geo.contract import validate_feature
-from geo.query import count_items, filter_items
+from geo.query import count_items, filter_items, filter_with_facets
 from geo.store.atomic import (
     append_lines, atomic_write_bytes, dumps_feature_collection, leftover_temps, move_leftovers_aside,
 )
 from geo.store.base import (
     AuditEntry, CorruptStore, InvalidItem, ItemFilter, MergeReport, StoreError, VersionConflict,
-    Viewport, audit_entries, changed_fields, is_machine_user, now_iso, plan_merge, raise_if_invalid, stamp,
+    Viewport, audit_entries, changed_fields, check_photo_name, is_machine_user, now_iso, plan_merge,
+    raise_if_invalid, stamp,
 )
+from geo.store.places_file import PlacesFile
 
 LOCK_TIMEOUT_S = 30
+PLACES_FILE = "places.geojson"
+PLACEMENTS_FILE = "placements.jsonl"
+PHOTOS_DIR = "photos"
 
 
 class FileStore:
@@ -86,9 +91,6 @@ class FileStore:
             self._cache, self._cache_key = features, key
             self._index = {f.get("id"): f for f in features if isinstance(f, dict)}
         return self._cache
-
-    # Filtering the in-memory list is as fast as it gets for one file.
-    filters_in_database = False
 
     def revision(self) -> tuple | None:
         """Changes whenever the file is written (atomic rename: new inode, mtime, size)."""
@@ -219,6 +221,83 @@ class FileStore:
         """Bring history from another store (store copy)."""
         with self._locked():
             append_lines(self.audit_path, [json.dumps(e.as_dict(), ensure_ascii=False) for e in entries])
+
+    # ---- what a page asks for ------------------------------------------
+    def filter_with_facets(self, flt: ItemFilter | None,
+                           facets: tuple[str, ...] = ("statuses", "categories")) -> tuple[list[dict], dict]:
+        """The items of ``flt`` and the sidebar's per-option counts, in one pass over the loaded list."""
+        return filter_with_facets(self.load(), flt, facets)
+
+    def snapshot(self) -> list[dict]:
+        """All items (shared, read-only); re-read only when the file changed."""
+        return self.load()
+
+    # ---- places (the gazetteer): places.geojson beside the items -----------
+    @property
+    def places_file(self) -> PlacesFile:
+        return PlacesFile(self.directory / PLACES_FILE)
+
+    def load_places(self) -> dict | None:
+        return self.places_file.load_places()
+
+    def replace_places(self, collection: dict) -> None:
+        self.places_file.replace_places(collection)
+
+    def update_places(self, change) -> list[dict]:
+        return self.places_file.update_places(change)
+
+    def places_revision(self) -> tuple | None:
+        return self.places_file.revision()
+
+    def places_where(self) -> str:
+        return self.places_file.places_where()
+
+    # ---- the 待定位 placement log: placements.jsonl ------------------------
+    def append_placement(self, record: dict) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        append_lines(self.directory / PLACEMENTS_FILE, [json.dumps(record, ensure_ascii=False)])
+
+    def placements(self) -> list[dict]:
+        """Placement and undo records, oldest first; a line cut by a crash is skipped."""
+        out = []
+        try:
+            fh = open(self.directory / PLACEMENTS_FILE, encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            return out
+        with fh:
+            for line in fh:
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if isinstance(rec, dict):
+                    out.append(rec)
+        return out
+
+    # ---- photo files: photos/ ----------------------------------------------
+    def put_photo(self, name: str, data: bytes) -> None:
+        """Write a photo under its generated name (temp + fsync + rename: never half a photo)."""
+        folder = self.directory / PHOTOS_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        name = check_photo_name(name)
+        tmp = folder / f".{name}.tmp"
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, folder / name)
+
+    def photo_bytes(self, name: str) -> bytes | None:
+        try:
+            return (self.directory / PHOTOS_DIR / check_photo_name(name)).read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
+            return None
+
+    def photo_names(self) -> list[str]:
+        folder = self.directory / PHOTOS_DIR
+        if not folder.is_dir():
+            return []
+        return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
 

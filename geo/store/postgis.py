@@ -29,10 +29,11 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from geo.contract import CONTRACT_FIELDS, validate_feature
-from geo.query import COUNT_FIELDS, geometry_bounds, search_terms, search_text
+from geo.query import COUNT_FIELDS, FACET_FIELDS, geometry_bounds, search_terms, search_text
 from geo.store.base import (
     AuditEntry, InvalidItem, ItemFilter, MergeReport, StoreError, VersionConflict, Viewport,
-    audit_entries, changed_fields, is_machine_user, now_iso, plan_merge, raise_if_invalid, stamp,
+    audit_entries, changed_fields, check_photo_name, is_machine_user, now_iso, plan_merge, raise_if_invalid,
+    stamp,
 )
 
 # One constant for every app server: migrations run by one of them at a time.
@@ -119,6 +120,7 @@ class PostgisStore:
         self._inherited: list[psycopg.Connection] = []
         self._migrated = False
         self.recovered: list = []  # FileStore parity: nothing to tidy in a database
+        self._snapshot: tuple | None = None  # (revision, items) of the last snapshot()
 
     def __repr__(self) -> str:
         return f"PostgisStore({redact(self.url)!r})"
@@ -423,10 +425,6 @@ class PostgisStore:
     def item_count(self) -> int:
         return self._fetch("SELECT count(*) FROM items")[0][0]
 
-    # Filters, text search and counts are SQL here: callers ask query()/counts() per filter
-    # change instead of filtering a loaded list.
-    filters_in_database = True
-
     def revision(self) -> tuple:
         """Changes whenever any item is added or saved (every save bumps a version)."""
         return tuple(self._fetch("SELECT count(*), coalesce(max(seq), 0), coalesce(sum(version), 0) FROM items")[0])
@@ -439,6 +437,88 @@ class PostgisStore:
                            (item_id,) if item_id else ())
         keys = ("item", "pos", "file", "caption", "taken_at", "added_by", "added_at", "lon", "lat")
         return [dict(zip(keys, r)) for r in rows]
+
+    # ---- what a page asks for ------------------------------------------
+    def filter_with_facets(self, flt: ItemFilter | None,
+                           facets: tuple[str, ...] = ("statuses", "categories")) -> tuple[list[dict], dict]:
+        """The items of ``flt`` (WHERE) and, per facet, counts among items matching every other condition
+        (one GROUP BY each), as :func:`geo.query.filter_with_facets` computes them."""
+        flt = flt or ItemFilter()
+        out = {}
+        for facet in facets:
+            column = FACET_FIELDS[facet]
+            if column not in COUNT_FIELDS:
+                raise StoreError(f"facet {facet!r}: counts by {column} are not kept; use one of "
+                                 + ", ".join(f for f, c in FACET_FIELDS.items() if c in COUNT_FIELDS))
+            out[facet] = self.counts(replace(flt, **{facet: ()}))[column]
+        return self.query(flt), out
+
+    def snapshot(self) -> list[dict]:
+        """All items, shared and read-only, read from the database again only when something changed."""
+        revision = self.revision()
+        with self._lock:
+            cached = self._snapshot
+        if cached is not None and cached[0] == revision:
+            return cached[1]
+        features = self.load()
+        with self._lock:
+            self._snapshot = (revision, features)
+        return features
+
+    # ---- places (the gazetteer): the places table ---------------------------
+    def update_places(self, change) -> list[dict]:
+        """In one transaction: lock the places, ``change(features) -> (place, audit entry)``, write that
+        place, log the entry. Returns every place after the change; ``change`` raises to refuse."""
+        with self._transaction() as conn:
+            conn.execute("LOCK TABLE places IN EXCLUSIVE MODE")
+            rows = conn.execute("SELECT seq, props, geojson, extra FROM places ORDER BY seq").fetchall()
+            features = [_place_feature(r[1:]) for r in rows]
+            new, entry = change(list(features))
+            at = next((n for n, f in enumerate(features) if f.get("id") == new["id"]), None)
+            if at is None:
+                seq = (rows[-1][0] + 1) if rows else 0
+                conn.execute("INSERT INTO places (seq, id, name, kind, props, geojson, extra, geom) "
+                             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", _place_row(seq, new))
+                features.append(new)
+            else:
+                conn.execute("UPDATE places SET id = %s, name = %s, kind = %s, props = %s, geojson = %s, extra = %s, "
+                             "geom = %s WHERE seq = %s", _place_row(rows[at][0], new)[1:] + (rows[at][0],))
+                features[at] = new
+            conn.execute("INSERT INTO collections (name, members) VALUES ('places', '{}'::jsonb) "
+                         "ON CONFLICT (name) DO NOTHING")
+            conn.execute("INSERT INTO places_audit (entry) VALUES (%s)", (Jsonb(entry),))
+        return features
+
+    def places_revision(self) -> tuple:
+        """Changes whenever a place is added, changed or the gazetteer replaced."""
+        return tuple(self._fetch(
+            "SELECT (SELECT count(*) FROM places), (SELECT coalesce(sum(length(props::text) + "
+            "coalesce(length(geojson::text), 0)), 0) FROM places), (SELECT coalesce(max(seq), 0) FROM places_audit)")[0])
+
+    def places_where(self) -> str:
+        return f"{redact(self.url)} (places table)"
+
+    # ---- the 待定位 placement log ------------------------------------------
+    def append_placement(self, record: dict) -> None:
+        with self._transaction() as conn:
+            conn.execute("INSERT INTO placements (record) VALUES (%s)", (Jsonb(record),))
+
+    def placements(self) -> list[dict]:
+        """Placement and undo records, oldest first."""
+        return [r[0] for r in self._fetch("SELECT record FROM placements ORDER BY seq")]
+
+    # ---- photo files ---------------------------------------------------------
+    def put_photo(self, name: str, data: bytes) -> None:
+        with self._transaction() as conn:
+            conn.execute("INSERT INTO photo_files (name, data) VALUES (%s, %s) "
+                         "ON CONFLICT (name) DO UPDATE SET data = EXCLUDED.data", (check_photo_name(name), data))
+
+    def photo_bytes(self, name: str) -> bytes | None:
+        rows = self._fetch("SELECT data FROM photo_files WHERE name = %s", (check_photo_name(name),))
+        return bytes(rows[0][0]) if rows else None
+
+    def photo_names(self) -> list[str]:
+        return [r[0] for r in self._fetch("SELECT name FROM photo_files ORDER BY name")]
 
 
 @contextmanager
@@ -507,6 +587,26 @@ def _feature(row) -> dict:
         for k, v in extra.items():
             f.setdefault(k, v)
     return f
+
+
+def _place_feature(row) -> dict:
+    props, geojson, extra = row
+    f = {"type": "Feature"}
+    f.update(extra or {})
+    f["geometry"] = geojson
+    f["properties"] = props
+    return f
+
+
+def _place_row(seq: int, f: dict) -> tuple:
+    """A places row as replace_places writes it (seq, id, name, kind, props, geojson, extra, geom)."""
+    props = f.get("properties")
+    p = props if isinstance(props, dict) else {}
+    extra = {k: v for k, v in f.items() if k not in ("type", "geometry", "properties")}
+    pid = f.get("id", p.get("id"))
+    return (seq, None if pid is None else str(pid), _text_or_none(p.get("name")),
+            _text_or_none(p.get("kind") or p.get("type")), _json(props), _json(f.get("geometry")),
+            _json(extra) if extra else None, _ewkb(f.get("geometry")))
 
 
 def _read_one(conn, item_id) -> dict | None:

@@ -1,4 +1,4 @@
-"""Plan file → located items in the store: extract, geocode each item's places, merge, validate.
+"""Plan file → located items in the store: extract, geocode each item's places, merge, validate what was written.
 
 Geometry is only ever taken from the gazetteer (the location of record):
 
@@ -49,6 +49,7 @@ class BuildReport:
     unlocated_places: list = field(default_factory=list)
     suggestions: int = 0
     merge: object = None
+    ids: list = field(default_factory=list)  # the items this build extracted (and wrote, unless a dry run)
     problems: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
 
@@ -232,17 +233,42 @@ def bucket(props: dict, geometry) -> str:
     return "unlocated"
 
 
-def build_plan(plan_path: str | Path, output: str | Path, *, places_path: str | Path | None = None,
-               online: bool = False, user: str = "build", plan_id: str | None = None, town: str | None = None,
-               county: str | None = None, year: int | None = None, dry_run: bool = False,
-               online_timeout: float = 10.0, gazetteer: Gazetteer | None = None,
-               validate: bool = True) -> BuildReport:
-    """Extract ``plan_path``, locate its items and merge them into the store whose file is ``output``."""
-    from geo.extract import extract_file
+def store_for(output=None, store=None):
+    """Where a build writes: ``store``; else the data folder of ``output`` (a projects.geojson path); else the
+    configured store (GEO_STORE_URL, or the data folder)."""
     from geo.store import open_store
-    from geo.validate import validate_path
 
-    gazetteer = gazetteer or load_gazetteer(places_path)
+    if store is not None:
+        return store
+    return open_store(Path(output).parent) if output is not None else open_store()
+
+
+def written_problems(store, ids) -> list:
+    """Errors of the items ``ids`` as ``store`` now holds them: what was written is read back and checked."""
+    from geo.contract import Problem
+    from geo.validate import validate_collection
+
+    wanted = list(dict.fromkeys(ids))
+    held = {f.get("id"): f for f in store.load() if f.get("id") in set(wanted)}
+    problems = [Problem(i, "(store)", f"was not written to {store!r}; build again") for i in wanted if i not in held]
+    collection = {"type": "FeatureCollection", "features": [held[i] for i in wanted if i in held]}
+    return problems + [p for p in validate_collection(collection, repr(store)) if p.severity == "error"]
+
+
+def build_plan(plan_path: str | Path, output: str | Path | None = None, *, store=None,
+               places_path: str | Path | None = None, online: bool = False, user: str = "build",
+               plan_id: str | None = None, town: str | None = None, county: str | None = None,
+               year: int | None = None, dry_run: bool = False, online_timeout: float = 10.0,
+               gazetteer: Gazetteer | None = None, validate: bool = True) -> BuildReport:
+    """Extract ``plan_path``, locate its items and merge them into the store (see :func:`store_for`), then
+    check the items as the store holds them.
+
+    The gazetteer is ``gazetteer``, else the file ``places_path``, else the store's own.
+    """
+    from geo.extract import extract_file
+
+    target = None if dry_run and store is None and output is None else store_for(output, store)
+    gazetteer = gazetteer or load_gazetteer(places_path, store=target)
     doc, items = extract_file(plan_path, plan_id=plan_id, town=town, county=county, year=year,
                               known_places=gazetteer.names())
     town_place = gazetteer.resolve_town(doc.town)
@@ -266,13 +292,12 @@ def build_plan(plan_path: str | Path, output: str | Path, *, places_path: str | 
         report.suggestions += len(fp.get("x_suggestions") or [])
     report.unlocated_places = gazetteer.unlocated_places_referenced([f["properties"] for f in features])
     report.warnings.extend(chain.warnings())
+    report.ids = [f["id"] for f in features]
     if dry_run:
         return report
-    output = Path(output)
-    store = open_store(output.parent)
-    report.merge = store.merge_extracted(features, user=user)
+    report.merge = target.merge_extracted(features, user=user)
     if validate:
-        report.problems = [p for p in validate_path(output) if p.severity == "error"]
+        report.problems = written_problems(target, report.ids)
     return report
 
 
@@ -287,8 +312,8 @@ def plan_files(paths) -> list[Path]:
     return out
 
 
-def build_plans(paths, output: str | Path, *, places_path: str | Path | None = None, progress=None,
-                **options) -> list[BuildReport]:
+def build_plans(paths, output: str | Path | None = None, *, store=None, places_path: str | Path | None = None,
+                progress=None, **options) -> list[BuildReport]:
     """Build many plans into one store, one after another.
 
     A plan that cannot be read is reported and skipped: one bad file in a batch of
@@ -298,22 +323,22 @@ def build_plans(paths, output: str | Path, *, places_path: str | Path | None = N
     from geo.contract import Problem
     from geo.extract import ExtractError
 
-    from geo.validate import validate_path
-
     files = plan_files(paths)
-    gazetteer = load_gazetteer(places_path)
+    target = None if options.get("dry_run") and store is None and output is None else store_for(output, store)
+    gazetteer = load_gazetteer(places_path, store=target)
     reports = []
     for done, path in enumerate(files, start=1):
         try:
-            # the whole store is validated once at the end, not once per plan
-            report = build_plan(path, output, places_path=places_path, gazetteer=gazetteer, validate=False, **options)
+            # what the batch wrote is checked once at the end, not once per plan
+            report = build_plan(path, store=target, gazetteer=gazetteer, validate=False, **options)
         except ExtractError as exc:
             report = BuildReport(plan_id=path.stem)
             report.problems = [Problem(str(path), "(file)", str(exc).removeprefix(f"{path}: "))]
         reports.append(report)
         if progress is not None:
             progress(done, len(files), path, report)
-    if reports and not options.get("dry_run") and Path(output).exists():
-        reports[-1].problems.extend(p for p in validate_path(output) if p.severity == "error")
+    written = [i for r in reports for i in r.ids]
+    if written and not options.get("dry_run"):
+        reports[-1].problems.extend(written_problems(target, written))
     return reports
 

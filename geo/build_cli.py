@@ -1,4 +1,8 @@
-"""``python -m geo build data/plans/FILE -o data/projects.geojson``: extract, locate, merge, validate, report."""
+"""``python -m geo build data/plans/FILE [-o data/projects.geojson]``: extract, locate, merge, validate, report.
+
+Without ``-o`` the build writes to the configured store: GEO_STORE_URL (PostGIS, with the
+gazetteer in it) or the data folder.
+"""
 from __future__ import annotations
 
 import argparse
@@ -14,8 +18,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="plan files (.txt, .html, .docx, .pdf) or folders of them, "
                              "e.g. data/plans/dongcheng-2020-work-plan.txt")
     parser.add_argument("-o", "--output", default=None,
-                        help="projects.geojson to merge into; its folder is the store (default: DATA_DIR/projects.geojson)")
-    parser.add_argument("--places", default=None, help="gazetteer (default: places.geojson beside the output)")
+                        help="projects.geojson to merge into; its folder is the store "
+                             "(default: the configured store, GEO_STORE_URL or DATA_DIR/projects.geojson)")
+    parser.add_argument("--places", default=None,
+                        help="gazetteer file (default: the store's: places.geojson beside the output, or the database's)")
     parser.add_argument("--town", default=None, help="the plan's town when the title does not say, e.g. 东塍镇")
     parser.add_argument("--county", default=None)
     parser.add_argument("--year", type=int, default=None)
@@ -37,25 +43,39 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"{missing[0]}: no such plan file; give the path of a .txt/.html/.docx/.pdf plan (see data/plans/)")
     if not plans:
         raise CliError(f"{' '.join(args.plans)}: no plan documents (.txt/.html/.docx/.pdf) found there")
-    output = Path(args.output) if args.output else config.projects_path()
-    if output.suffix.lower() not in (".geojson", ".json"):
-        raise CliError(f"{output}: -o must name a projects.geojson file (its folder is the store)")
-    if output.name != "projects.geojson":
-        raise CliError(f"{output}: the store file is always called projects.geojson; use -o {output.parent / 'projects.geojson'}")
-    places = Path(args.places) if args.places else output.parent / "places.geojson"
-    if not places.is_file():
-        places = config.places_path()
-    if not places.is_file():
-        raise CliError(f"{places}: no gazetteer; create it with python -m geo gazetteer seed -o {places}")
     options = dict(online=args.online, plan_id=args.plan_id, town=args.town, county=args.county,
                    year=args.year, dry_run=args.dry_run)
+    if args.output or not config.store_url():
+        output = Path(args.output) if args.output else config.projects_path()
+        if output.suffix.lower() not in (".geojson", ".json"):
+            raise CliError(f"{output}: -o must name a projects.geojson file (its folder is the store)")
+        if output.name != "projects.geojson":
+            raise CliError(f"{output}: the store file is always called projects.geojson; "
+                           f"use -o {output.parent / 'projects.geojson'}")
+        places = Path(args.places) if args.places else output.parent / "places.geojson"
+        if not places.is_file():
+            places = config.places_path()
+        if not places.is_file():
+            raise CliError(f"{places}: no gazetteer; create it with python -m geo gazetteer seed -o {places}")
+        target = dict(output=output, places_path=places)
+    else:
+        from geo.store import open_store
+
+        try:
+            store = open_store()
+            if args.places is None and not store.load_places():
+                raise CliError(f"{store.places_where()}: no gazetteer; copy one in with python -m geo store copy "
+                               "DATA_DIR URL, or name a file with --places")
+        except StoreError as exc:
+            raise CliError(str(exc)) from None
+        target = dict(store=store, places_path=Path(args.places) if args.places else None)
     try:
         if len(plans) == 1:
-            reports = [build_plan(plans[0], output, places_path=places, **options)]
+            reports = [build_plan(plans[0], **target, **options)]
         else:
             if args.plan_id:
                 raise CliError("--plan-id names one plan; leave it out when building several")
-            reports = build_plans(plans, output, places_path=places, progress=_progress_bar, **options)
+            reports = build_plans(plans, **target, progress=_progress_bar, **options)
     except (ExtractError, GazetteerError, StoreError) as exc:
         raise CliError(str(exc)) from None
     for report in reports:

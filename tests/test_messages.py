@@ -69,3 +69,21 @@ def test_every_text_has_both_languages():
         assert isinstance(pair, tuple) and len(pair) == 2, key
         zh, en = pair
         assert zh and (en or key == "conflict_end"), key
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_app_and_the_cli_put_a_filter_in_the_same_words(lang):
+    import argparse
+
+    from geo.app.state import ViewState
+    from geo.cli import add_filter_arguments, item_filter
+
+    parser = argparse.ArgumentParser()
+    add_filter_arguments(parser)
+    args = parser.parse_args(["--status", "planned,completed", "--area", "镇区", "--category", "道路"])
+    cli = i18n.describe_filter(item_filter(args), lang)
+    app = ViewState(area_kinds=("seat",), statuses=("planned", "completed"), categories=("road",)).in_words(lang)
+    assert cli == app and cli
+    if lang == "zh":
+        assert cli == "区域：镇区；状态：计划、已完成；类别：道路"
+    assert ViewState().in_words(lang) == "" == i18n.describe_filter(item_filter(parser.parse_args([])), lang)

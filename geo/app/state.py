@@ -310,8 +310,9 @@ class ViewState:
 
     def area_words(self, lang: str = "zh") -> list[str]:
         """The area choices as a person made them (行政村 as a kind, not every village it stands for)."""
-        kinds = {"village": "area_village", "seat": "area_seat", "whole": "area_whole"}
-        return [i18n.t(kinds[k], lang) for k in self.area_kinds if k in kinds] + list(self.villages)
+        words = {"village": i18n.t("area_village", lang), "seat": i18n.area_label(AREA_TOWN_SEAT, lang),
+                 "whole": i18n.area_label(AREA_WHOLE_TOWN, lang)}
+        return [words[k] for k in self.area_kinds if k in words] + list(self.villages)
 
     def in_words(self, lang: str = "zh", villages_in_data: Iterable[str] = ()) -> str:
         """This view's filter in words (the report's footer), the same words the CLI's report uses."""

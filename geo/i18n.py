@@ -550,12 +550,7 @@ class CodeList:
 def say(thing, lang: str = DEFAULT_LANG) -> str:
     """A message, localised error or result summary in ``lang``; anything else as its ``str``."""
     text = getattr(thing, "text", None)
-    if callable(text):
-        try:
-            return text(lang)
-        except TypeError:  # a text() that takes no language
-            pass
-    return str(thing)
+    return text(lang) if callable(text) else str(thing)
 
 
 def category_label(code: str | None, lang: str = DEFAULT_LANG) -> str:

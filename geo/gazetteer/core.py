@@ -28,7 +28,7 @@ from geo.store.atomic import append_lines, atomic_write_bytes, dumps_feature_col
 from geo.store.base import now_iso
 
 SCHEMA_PATH = Path(__file__).with_name("place.schema.json")
-PLACE_PRECISIONS = ("exact", "site", "segment", "boundary", "approximate", "none")
+PLACE_PRECISIONS = ("exact", "site", "segment", "boundary", "town", "approximate", "none")
 LOCK_TIMEOUT_S = 30
 
 # Ranking when several places share a name: the living list beats history, admin units beat features.

@@ -98,8 +98,8 @@ def match_seats(rows: list[GeoNamesRow], towns: list[tuple[str, list[str]]],
     """(seats, misses) for NBS towns given as (code, [names: current first, then former]).
 
     ``misses`` maps a town code to (reason, geonameids) for towns GeoNames names but that get no
-    seat: ``ambiguous`` (several rows, or several towns of the province share the name) or
-    ``admin2_disagrees``. Towns GeoNames does not name at all are not listed.
+    seat: ``several_rows`` (the province has the name more than once in GeoNames),
+    ``several_towns`` (more than one NBS town of the province has it) or ``admin2_disagrees``. Towns GeoNames does not name at all are not listed.
     """
     rows_by_name: dict[tuple[str, str], list[GeoNamesRow]] = defaultdict(list)
     for row in rows:
@@ -125,8 +125,11 @@ def match_seats(rows: list[GeoNamesRow], towns: list[tuple[str, list[str]]],
         if not found:
             continue
         ids = sorted(found)
-        if len(found) > 1 or len(rivals) > 1:
-            misses[code] = ("ambiguous", ids)
+        if len(found) > 1:
+            misses[code] = ("several_rows", ids)
+            continue
+        if len(rivals) > 1:
+            misses[code] = ("several_towns", ids)
             continue
         row, name = found[ids[0]]
         if _FOUR_DIGITS.match(row.admin2) and row.admin2 != code[:4]:
@@ -137,7 +140,7 @@ def match_seats(rows: list[GeoNamesRow], towns: list[tuple[str, list[str]]],
     used = Counter(s.row.geonameid for s in seats)
     for s in seats:
         if used[s.row.geonameid] > 1:
-            misses[s.town_code] = ("ambiguous", [s.row.geonameid])
+            misses[s.town_code] = ("several_towns", [s.row.geonameid])
     return [s for s in seats if used[s.row.geonameid] == 1], misses
 
 
@@ -145,4 +148,7 @@ def miss_message(reason: str, geonameids: list[int]) -> str:
     ids = ", ".join(str(i) for i in geonameids)
     if reason == "admin2_disagrees":
         return f"{NO_SEAT_MESSAGE} (GeoNames {ids} has the name but lies in another prefecture)"
+    if reason == "several_towns":
+        return (f"{NO_SEAT_MESSAGE} (GeoNames {ids} has the name, but so do other towns of the province; "
+                "which one it is cannot be told)")
     return f"{NO_SEAT_MESSAGE} (GeoNames has the name more than once in the province: {ids}; not guessed)"

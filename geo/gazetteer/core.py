@@ -486,9 +486,15 @@ def load_gazetteer(path: str | Path | None = None) -> Gazetteer:
     return Gazetteer(path, _read_places(path))
 
 
-def write_places(path: str | Path, places: list[dict]) -> None:
-    """Write a whole gazetteer atomically (used by seeding); every place is validated first."""
-    problems = [p for i, f in enumerate(places, 1) for p in validate_place(f, i)]
+def write_places(path: str | Path, places: list[dict], changed: Iterable[str] | None = None) -> None:
+    """Write a whole gazetteer atomically (used by seeding); every place is validated first.
+
+    ``changed``: ids of the places a merge added or changed; only those are validated, the others
+    are written back as they were read (a county outline of thousands of vertices costs seconds).
+    """
+    only = set(changed) if changed is not None else None
+    problems = [p for i, f in enumerate(places, 1) if only is None or f.get("id") in only
+                for p in validate_place(f, i)]
     if problems:
         raise GazetteerError("; ".join(p.line() for p in problems[:5]))
     atomic_write_bytes(Path(path), dumps_feature_collection(places))

@@ -272,7 +272,7 @@ def merge_places(existing: list[dict], seeded: list[dict], *, ts: str, user: str
     by_id = {f["id"]: f for f in out}
     by_code = {c: f for f in out for c in f["properties"].get("former_admin_codes") or []}
     by_name = {(f["properties"]["kind"], f["properties"].get("parent"), f["properties"]["name"]): f for f in out}
-    stats = {"added": 0, "updated": 0, "unchanged": 0, "kept_geometry": []}
+    stats = {"added": 0, "updated": 0, "unchanged": 0, "kept_geometry": [], "changed": []}
     for new in seeded:
         old = _find_existing(new, by_id, by_code, by_name)
         if old is None:
@@ -280,6 +280,7 @@ def merge_places(existing: list[dict], seeded: list[dict], *, ts: str, user: str
             index_of[new["id"]] = len(out) - 1
             by_id[new["id"]] = new
             stats["added"] += 1
+            stats["changed"].append(new["id"])
             continue
         merged, kept = merge_place(old, new)
         if kept:
@@ -295,6 +296,7 @@ def merge_places(existing: list[dict], seeded: list[dict], *, ts: str, user: str
         out[index_of[old["id"]]] = merged
         by_id[old["id"]] = merged
         stats["updated"] += 1
+        stats["changed"].append(old["id"])
     return out, stats
 
 
@@ -328,7 +330,7 @@ def seed_town(town: TownInfo | str, data_dir: str | Path | None = None, *, withi
         report.added, report.updated, report.unchanged = stats["added"], stats["updated"], stats["unchanged"]
         report.kept_geometry = stats["kept_geometry"]
         if stats["added"] or stats["updated"] or not path.exists():
-            write_places(path, merged)
+            write_places(path, merged, changed=stats["changed"])
             report.written = True
             entry = {"ts": ts, "user": user, "action": "seed_town", "town": info.code, "name": info.name,
                      "added": stats["added"], "updated": stats["updated"]}

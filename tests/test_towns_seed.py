@@ -114,7 +114,7 @@ def test_seeding_a_town_writes_its_parents_villages_and_aliases(index, tmp_path)
 
 
 def test_a_seat_is_a_town_precision_point_with_source_licence_and_datum(index, tmp_path):
-    report = seed_town("水湖镇", tmp_path, index=index)
+    report = seed_town("340121100", tmp_path, index=index)  # the picker passes the code
     town = load_gazetteer(tmp_path / "places.geojson").get("340121100")
     props = town["properties"]
     assert town["geometry"] == {"type": "Point", "coordinates": list(fx.SEAT_OF_SHUIHU)}
@@ -146,7 +146,7 @@ def test_a_seat_point_set_before_is_kept_and_the_geonames_point_added_beside_it(
     gaz = load_gazetteer(tmp_path / "places.geojson")
     moved = {"type": "Point", "coordinates": [117.11, 32.11]}
     gaz.set_geometry("340121100", moved, "import", "site", "anna")
-    report = seed_town("水湖镇", tmp_path, index=index)
+    report = seed_town("340121100", tmp_path, index=index)  # the picker passes the code
     town = load_gazetteer(tmp_path / "places.geojson").get("340121100")
     assert town["geometry"] == moved and report.seat is None and "kept the seat point" in report.seat_note
     assert [list(fx.SEAT_OF_SHUIHU)] == [[o["lon"], o["lat"]] for o in town["properties"]["other_points"]]

@@ -236,6 +236,11 @@ def open_index(path: str | Path | None = None) -> "DivisionIndex":
     return index
 
 
+def search_towns(query: str, within: str | None = None, limit: int = 20) -> list[TownInfo]:
+    """Towns named ``query`` (or starting with it) in the national index, best first: the town picker's call."""
+    return open_index().search_towns(query, within=within, limit=limit)
+
+
 def _normal_query(text: str) -> str:
     return re.sub(r"[\s\"'“”‘’]+", "", unicodedata.normalize("NFKC", str(text or "")))
 

@@ -125,8 +125,8 @@ def resolve_places(props: dict, gazetteer: Gazetteer, chain: GeocoderChain) -> l
             place = gazetteer.get(result.place_id)
         if place is not None and result.how in ("prefix", "contains") and place["properties"]["kind"] not in ADMIN_KINDS:
             place = None  # "府前街至S225省道连接线" is not 府前街
-        if place is not None and place["properties"]["kind"] == "county":
-            place = None  # a county is no place of a town's project
+        if place is not None and place["properties"]["kind"] in ("county", "province"):
+            place = None  # a county or province is no place of a town's project
         out.append(Resolution(name, result, place))
     return out
 
@@ -313,12 +313,13 @@ def plan_files(paths) -> list[Path]:
 
 
 def build_plans(paths, output: str | Path | None = None, *, store=None, places_path: str | Path | None = None,
-                progress=None, **options) -> list[BuildReport]:
+                progress=None, plan_options: dict | None = None, **options) -> list[BuildReport]:
     """Build many plans into one store, one after another.
 
     A plan that cannot be read is reported and skipped: one bad file in a batch of
     200 must not cost the other 199. ``progress(done, total, path, report)`` is called
-    after each plan (the CLI prints a bar, the app moves st.progress).
+    after each plan (the CLI prints a bar, the app moves st.progress). ``plan_options`` maps a
+    plan path to options of its own (the town and county of each plan of a county's batch).
     """
     from geo.contract import Problem
     from geo.extract import ExtractError
@@ -330,7 +331,8 @@ def build_plans(paths, output: str | Path | None = None, *, store=None, places_p
     for done, path in enumerate(files, start=1):
         try:
             # what the batch wrote is checked once at the end, not once per plan
-            report = build_plan(path, store=target, gazetteer=gazetteer, validate=False, **options)
+            own = {**options, **((plan_options or {}).get(path) or {})}
+            report = build_plan(path, store=target, gazetteer=gazetteer, validate=False, **own)
         except ExtractError as exc:
             report = BuildReport(plan_id=path.stem)
             report.problems = [Problem(str(path), "(file)", str(exc).removeprefix(f"{path}: "))]

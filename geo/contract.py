@@ -119,7 +119,7 @@ DRAWN_PRECISIONS = ("exact", "site", "segment")
 ITEM_GEOMETRY_PRECISIONS = DRAWN_PRECISIONS + ("village",)
 
 # Gazetteer kinds that are administrative units rather than things (a name like 岭根村 is an area).
-ADMIN_KINDS = ("village", "town_seat_area", "town", "county")
+ADMIN_KINDS = ("village", "town_seat_area", "town", "county", "province")
 
 # File suffixes of plan documents (what build reads from a folder, what an upload is taken as).
 PLAN_SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")

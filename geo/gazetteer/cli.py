@@ -1,4 +1,8 @@
-"""``python -m geo gazetteer seed|lookup|unlocated``: build and query data/places.geojson."""
+"""``python -m geo gazetteer seed|towns|villages|lookup|unlocated``: build and query data/places.geojson.
+
+``seed --town 上盘镇 --county 临海市 [--data DIR]`` seeds a town from the national index;
+``seed --sources DIR`` rebuilds from a folder of collected source files (the reference set).
+"""
 from __future__ import annotations
 
 import argparse
@@ -16,11 +20,26 @@ DEFAULT_SOURCES = config.PROJECT_ROOT.parent / "shared" / "data" / "gazetteer-so
 
 def configure(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    seed = sub.add_parser("seed", help="(re)build places.geojson from the gazetteer source files")
-    seed.add_argument("--sources", default=str(DEFAULT_SOURCES), help="folder of the source files (has README.md)")
+    seed = sub.add_parser("seed", help="add a town (its villages, seat, county) to places.geojson, or rebuild it "
+                                       "from a folder of source files")
+    seed.add_argument("--town", default=None, help="town to seed from the national index: name (上盘镇, 上盘), "
+                                                   "former name or 9-digit code")
+    seed.add_argument("--county", default=None, help="county (or prefecture, province) that holds the town, "
+                                                     "when several towns share the name, e.g. 临海市")
+    seed.add_argument("--data", default=None, help="data folder whose places.geojson is written (default: DATA_DIR)")
+    seed.add_argument("--sources", default=None, help="instead of --town: folder of collected source files "
+                                                      f"(has README.md), e.g. {DEFAULT_SOURCES}")
     seed.add_argument("-o", "--output", default=None, help="places file to write (default: DATA_DIR/places.geojson)")
     seed.add_argument("--force", action="store_true",
                       help="overwrite places placed by people (geometry set by manual/gps/draw/online) — normally kept")
+    towns = sub.add_parser("towns", help="search the national index for towns (乡镇/街道) by name")
+    towns.add_argument("query", help="name or the start of it: 古城, 古城街道, 上盘")
+    towns.add_argument("--county", default=None, help="only towns in this county, prefecture or province")
+    towns.add_argument("--limit", type=int, default=50)
+    towns.add_argument("--json", action="store_true", help="one JSON object per town")
+    vil = sub.add_parser("villages", help="every village of a town in the national index, with its 12-digit code")
+    vil.add_argument("town")
+    vil.add_argument("--county", default=None)
     look = sub.add_parser("lookup", help="find the place a name refers to")
     look.add_argument("name")
     look.add_argument("--town", default=None, help="admin context, e.g. 东塍镇")
@@ -40,7 +59,11 @@ def _source_timestamp(sources: Path) -> str:
 def run(args: argparse.Namespace) -> int:
     try:
         if args.action == "seed":
-            return _seed(args)
+            return _seed_town(args) if args.town else _seed(args)
+        if args.action == "towns":
+            return _towns(args)
+        if args.action == "villages":
+            return _villages(args)
         if args.action == "lookup":
             gaz = load_gazetteer(args.places)
             m = gaz.lookup(args.name, args.town)
@@ -64,7 +87,51 @@ def run(args: argparse.Namespace) -> int:
     return 2
 
 
+def _seed_town(args) -> int:
+    from geo.gazetteer.towns import seed_town
+
+    if args.sources:
+        raise CliError("give either --town (national index) or --sources (a folder of source files), not both")
+    out = Path(args.output) if args.output else None
+    report = seed_town(args.town, Path(args.data) if args.data else None, within=args.county, places_path=out)
+    for line in report.lines():
+        print(line)
+    return 0
+
+
+def _towns(args) -> int:
+    from geo.gazetteer.divisions import open_index
+
+    found = open_index().search_towns(args.query, within=args.county, limit=max(1, args.limit))
+    if not found:
+        where = f" in {args.county}" if args.county else ""
+        raise CliError(f"no town called {args.query!r}{where} in the NBS lists; try a shorter name")
+    for t in found:
+        if args.json:
+            print(json.dumps(t.as_dict(), ensure_ascii=False))
+            continue
+        seat = f"seat GeoNames {t.seat.geonameid}" if t.seat else "no seat point"
+        former = "" if t.listing == "current" else f"  former (NBS {t.years[0]}–{t.years[1]})"
+        print(f"{t.name}\t{t.region}\t{t.code}\t{seat}{former}")
+    return 0
+
+
+def _villages(args) -> int:
+    from geo.gazetteer.divisions import open_index
+
+    index = open_index()
+    town = index.find_town(args.town, args.county)
+    for v in index.villages(town.code):
+        former = "" if v.listing == "current" else f"  former (NBS {v.years[0]}–{v.years[1]})"
+        also = f"  also {'、'.join(v.former_names)}" if v.former_names else ""
+        print(f"{v.code}\t{v.name}\t{v.nbs_name}{former}{also}")
+    return 0
+
+
 def _seed(args) -> int:
+    if not args.sources:
+        raise CliError("say what to seed: --town NAME [--county COUNTY] (from the national index), "
+                       "or --sources DIR (a folder of collected source files)")
     sources = Path(args.sources)
     out = Path(args.output) if args.output else config.places_path()
     places = seed_places(sources)

@@ -30,7 +30,7 @@ from geo.store.base import StoreError, now_iso
 from geo.store.places_file import PlacesFile
 
 SCHEMA_PATH = Path(__file__).with_name("place.schema.json")
-PLACE_PRECISIONS = ("exact", "site", "segment", "boundary", "approximate", "none")
+PLACE_PRECISIONS = ("exact", "site", "segment", "boundary", "town", "approximate", "none")
 
 # Ranking when several places share a name: the living list beats history, admin units beat features.
 _LISTING_RANK = {"current": 0, "unlisted": 1, "former": 2}
@@ -505,10 +505,17 @@ def load_gazetteer(path: str | Path | None = None, *, store=None) -> Gazetteer:
     return Gazetteer(file, features, store=None if file is not None else source)
 
 
-def write_places(path: str | Path | None, places: list[dict], *, store=None) -> None:
+def write_places(path: str | Path | None, places: list[dict], *, store=None,
+                 changed: Iterable[str] | None = None) -> None:
     """Write a whole gazetteer atomically (used by seeding) to the file ``path``, to ``store``, or (neither) to
-    the configured store; every place is validated first."""
-    problems = [p for i, f in enumerate(places, 1) for p in validate_place(f, i)]
+    the configured store; every place is validated first.
+
+    ``changed``: ids of the places a merge added or changed; only those are validated, the others
+    are written back as they were read (a county outline of thousands of vertices costs seconds).
+    """
+    only = set(changed) if changed is not None else None
+    problems = [p for i, f in enumerate(places, 1) if only is None or f.get("id") in only
+                for p in validate_place(f, i)]
     if problems:
         raise GazetteerError("; ".join(p.line() for p in problems[:5]))
     _file, target = _places_of(path if path is not None else store)

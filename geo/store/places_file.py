@@ -78,6 +78,26 @@ class PlacesFile:
             append_lines(self.audit_path, [json.dumps(entry, ensure_ascii=False)])
         return features
 
+    def rewrite_places(self, change) -> list[dict]:
+        """Re-read under the lock, ``change(features) -> (features, audit entries) | None``, write the result.
+
+        For changes of many places at once (seeding a town). ``change`` returns None when there is
+        nothing to write, and raises to refuse; nothing is written then. Returns the places after.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._locked():
+            doc = self.load_places()
+            features = list(doc["features"]) if doc else []
+            result = change(features)
+            if result is None:
+                return features
+            features, entries = result
+            members = {k: v for k, v in (doc or {}).items() if k not in ("type", "features")}
+            atomic_write_bytes(self.path, dumps_feature_collection(features, members))
+            if entries:
+                append_lines(self.audit_path, [json.dumps(e, ensure_ascii=False) for e in entries])
+        return features
+
     def _locked(self):
         return _Locked(self._lock, self.path)
 

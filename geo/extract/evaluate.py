@@ -139,10 +139,15 @@ def pooled(results: list[dict]) -> dict:
 @dataclass
 class Section:
     name: str
-    start: int
-    end: int
+    ranges: list[tuple[int, int]]  # character ranges of the document's text that were labelled in full
     gold: list[dict]
     unplaced: list[dict]
+
+    def covers(self, offset: int) -> bool:
+        return any(s <= offset < e for s, e in self.ranges)
+
+    def texts(self, text: str) -> list[str]:
+        return [text[s:e] for s, e in self.ranges]
 
 
 @dataclass
@@ -202,25 +207,27 @@ def load_devset(root: Path | str = DEFAULT_DEVSET, splits=SPLITS) -> list[DevDoc
         doc = DevDocument(entry["id"], path, entry["split"], entry.get("province", ""), entry.get("level", ""), text,
                           known_places=entry.get("known_places"))
         for s in entry["sections"]:
-            start, end = s["start"], s["end"] if s["end"] is not None else len(text)
-            if s.get("starts_with") and not text.startswith(s["starts_with"], start):
-                raise DevsetError(f"{manifest_path}: {entry['id']} section {s['name']} does not start with "
-                                  f"{s['starts_with']!r} at {start}; fix the range")
+            ranges = [(a, len(text) if b is None else b) for a, b in s["ranges"]]
+            for (a, _), head in zip(ranges, s.get("starts_with", [])):
+                if not text.startswith(head, a):
+                    raise DevsetError(f"{manifest_path}: {entry['id']} section {s['name']} does not start with "
+                                      f"{head!r} at {a}; fix the range")
             if "gold_json" in s:
                 gold, unplaced = _gold_from_bundled((root / s["gold_json"]).resolve())
             else:
                 gold, unplaced = _read_jsonl(root / s["labels"]), _read_jsonl(root / s["unplaced"])
+            section = Section(s["name"], ranges, gold, unplaced)
             for kind, items in (("label", gold), ("unplaced", unplaced)):
                 for g in items:
-                    _check_label(text, start, end, g, f"{entry['id']}/{s['name']} {kind}")
-            doc.sections.append(Section(s["name"], start, end, gold, unplaced))
+                    _check_label(section.texts(text), g, f"{entry['id']}/{s['name']} {kind}")
+            doc.sections.append(section)
         docs.append(doc)
     return docs
 
 
-def _check_label(text: str, start: int, end: int, g: dict, where: str) -> None:
+def _check_label(texts: list[str], g: dict, where: str) -> None:
     t = g.get("text") or ""
-    if not t or t not in text[start:end]:
+    if not t or not any(t in part for part in texts):
         raise DevsetError(f"{where}: {t!r} is not a substring of the labelled section; copy the text exactly")
     for p in g.get("places", []):
         if p not in t:
@@ -228,7 +235,7 @@ def _check_label(text: str, start: int, end: int, g: dict, where: str) -> None:
 
 
 def predictions_in(items: list[dict], section: Section) -> list[dict]:
-    return [it for it in items if section.start <= it["span"][0] < section.end]
+    return [it for it in items if section.covers(it["span"][0])]
 
 
 def evaluate_devset(docs: list[DevDocument], extract) -> dict:

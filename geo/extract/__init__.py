@@ -81,8 +81,14 @@ def guess_place_and_year(title: str | None) -> tuple[str | None, str | None, int
     return town, county, year
 
 
-def extract_text(text: str, *, plan_id: str, town=None, county=None, year=None, known_places=None):
-    """(PlanDocument, items) for a plan's decoded text."""
+def extract_text(text: str, *, plan_id: str, town=None, county=None, year=None, known_places=None,
+                 analyser="auto"):
+    """(PlanDocument, items) for a plan's decoded text.
+
+    ``known_places``: names the plan may write bare (the town's villages from the gazetteer);
+    ``analyser``: a ``geo.extract.lexical`` analyser, its name, "auto" (the default one when
+    installed) or None for the rules alone.
+    """
     if not isinstance(text, str) or not text.strip():
         raise ExtractError(f"{plan_id}: the plan text is empty; nothing to extract")
     if len(text) > MAX_BYTES:
@@ -94,7 +100,7 @@ def extract_text(text: str, *, plan_id: str, town=None, county=None, year=None, 
     doc = PlanDocument(plan_id=plan_id, title=title, town=town or g_town, county=county or g_county,
                        year=int(year) if year is not None else g_year, text=original)
     items = extract_items(text, plan_id=plan_id, town=doc.town, county=doc.county, year=doc.year, title=title,
-                          known_places=known_places, is_report=doc.is_report)
+                          known_places=known_places, is_report=doc.is_report, analyser=_analyser(analyser))
     if removed_at:
         for item in items:
             start, end = item["span"]
@@ -126,9 +132,19 @@ def _original_index(clean_index: int, removed_at: list[int]) -> int:
     return clean_index + bisect.bisect_right(removed_at, clean_index)
 
 
-def extract_file(path, *, plan_id=None, town=None, county=None, year=None, known_places=None):
+def extract_file(path, *, plan_id=None, town=None, county=None, year=None, known_places=None, analyser="auto"):
     """(PlanDocument, items) for a .txt/.html/.docx/.pdf plan file; ExtractError when it cannot be read."""
     path = Path(path)
     text = read_document(path)
     return extract_text(text, plan_id=plan_id or path.stem, town=town, county=county, year=year,
-                        known_places=known_places)
+                        known_places=known_places, analyser=analyser)
+
+
+def _analyser(analyser):
+    from . import lexical
+    if analyser is None or isinstance(analyser, lexical.Analyser):
+        return analyser
+    try:
+        return lexical.get_analyser(analyser)
+    except lexical.AnalyserError as exc:
+        raise ExtractError(str(exc)) from None

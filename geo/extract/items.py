@@ -31,7 +31,7 @@ class _Part:
 
 
 def extract_items(text: str, *, plan_id: str, town: str | None, county: str | None, year: int | None,
-                  title: str | None, known_places=None, is_report: bool = False) -> list[dict]:
+                  title: str | None, known_places=None, is_report: bool = False, analyser=None) -> list[dict]:
     headings, clauses = split_document(text, title=title, is_report=is_report)
     known = set()
     for name in known_places or ():

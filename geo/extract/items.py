@@ -48,10 +48,11 @@ def extract_items(text: str, *, plan_id: str, town: str | None, county: str | No
     known -= own_names
     known_f = frozenset(known)
 
+    lexical_spans = _lexical_spans(analyser, text, clauses)
     items: list[dict] = []
     prev_by_sentence: dict[int, tuple[str | None, str]] = {}
     for clause in clauses:
-        places = find_places(clause.text, known_f, tuple(own_names))
+        places = find_places(clause.text, known_f, tuple(own_names), named=lexical_spans.get(clause.start, ()))
         parts = _enumeration_parts(clause.text, places)
         verb, _, _ = classify.find_verb(clause.text)
         inherited_verb, prev_text = prev_by_sentence.get(clause.sentence_id, (None, ""))
@@ -66,6 +67,25 @@ def extract_items(text: str, *, plan_id: str, town: str | None, county: str | No
     for it, new_id in zip(items, ids):
         it["id"] = new_id
     return items
+
+
+def _lexical_spans(analyser, text: str, clauses: list[Clause]) -> dict[int, list[tuple[int, int, str]]]:
+    """The analyser's place/organisation spans, per clause (keyed by clause start), in clause offsets."""
+    if analyser is None or not clauses:
+        return {}
+    from .lexical import document_spans
+    spans = document_spans(analyser, text)
+    starts = [c.start for c in clauses]
+    out: dict[int, list[tuple[int, int, str]]] = {}
+    import bisect
+    for s, e, kind in spans:
+        k = bisect.bisect_right(starts, s) - 1
+        if k < 0:
+            continue
+        c = clauses[k]
+        if s >= c.start and e <= c.end:
+            out.setdefault(c.start, []).append((s - c.start, e - c.start, kind))
+    return out
 
 
 def _own_names(town: str | None, county: str | None) -> set[str]:
@@ -85,8 +105,23 @@ def _starts_without_verb(text: str) -> bool:
     return v is None or s > 0
 
 
+# Words that make a piece of an enumeration a work of its own ("杭绍台高铁敏感区拆迁、204省道坟墓搬迁").
+WORK_WORDS = re.compile(
+    r"改造|建设|工程|项目|治理|整治|加固|扩建|新建|迁建|修复|提升|升级|搬迁|拆迁|拆除|征收|征迁|开工|投产|完工|通车|铺设|"
+    r"亮化|绿化|硬化|改建|修建|建成|复垦|收储|创建|规划|设计|前期|扩容|提质|增容|改线|互通|连接线|运营|入驻|签约|落地|迁移|"
+    r"改扩建|新改建|整修|打造|实施|投用|竣工")
+# Kinds of place that say what the works are; pieces naming different ones are different projects.
+_FACILITY_KINDS = {"road": "road", "rail": "rail", "bridge": "bridge", "river": "river", "reservoir": "reservoir",
+                   "park": "park", "housing": "housing", "facility": "facility"}
+# A name at the head of the last piece of a list: "…、福润烘焙项目年底前建成投产", "…、风水2个重点村".
+_TAIL_NAME = re.compile(r"(?P<n>[\u4e00-\u9fffA-Za-z0-9#“”]{2,12}?)(?=等|\d+(?:个|家|条|处|座|所)|[两二三四五六七八九十]+(?:个|家|条|处|座|所)|项目|工程|企业|旧址)")
+_LIST_HEAD_STRIP = re.compile(r"^(?:对|与|将|把|在|原|由|和|及|以)")
+
+
 def _enumeration_parts(clause: str, places: list[Place]) -> list[_Part]:
-    """Split "完成A、B和C" into A / B / C; a piece that is only a name joins the next ("川津路和屈家村人行道")."""
+    """Split "完成A、B和C" into A / B / C where each piece is a work of its own; names that share one
+    work ("水口山水库、下坦溪水库除险加固", "苏宁电器、爱购超市等商场投入运营") stay one item, and
+    the bare names of such a list become places of the item."""
     cuts = []
     depth = 0
     i = 0
@@ -111,40 +146,99 @@ def _enumeration_parts(clause: str, places: list[Place]) -> list[_Part]:
         start = e
     pieces.append((start, len(clause)))
     pieces = [(s, e) for s, e in pieces if e > s]
-    merged: list[tuple[int, int]] = []
-    carry = None
+    groups: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
     for n, (s, e) in enumerate(pieces):
-        if carry is not None:
-            s = carry
-            carry = None
-        if n < len(pieces) - 1 and _is_bare(clause, s, e, places):
-            carry = s
-            continue
-        merged.append((s, e))
-    if carry is not None:
-        if merged:
-            merged[-1] = (merged[-1][0], len(clause))
+        if current and _different_works(current, (s, e), places):
+            groups.append(current)
+            current = []
+        current.append((s, e))
+        if n < len(pieces) - 1 and not _is_bare(clause, s, e, places):
+            groups.append(current)
+            current = []
+    if current:
+        if groups and all(_is_bare(clause, s, e, places) for s, e in current) and len(current) == 1 \
+                and len(clause[current[0][0]:current[0][1]]) <= 6:
+            groups[-1].extend(current)  # a short leftover ("…和苗木迁移") belongs to the work before it
         else:
-            merged.append((carry, len(clause)))
-    return [_Part(s, e, [p for p in places if s <= p.start < e]) for s, e in merged]
+            groups.append(current)
+    parts = []
+    for g in groups:
+        s, e = g[0][0], g[-1][1]
+        inner = [p for p in places if s <= p.start < e]
+        if len(g) > 1:
+            inner = _listed_names(clause, g, inner)
+        parts.append(_Part(s, e, inner))
+    return parts
+
+
+def _kind_set(piece: tuple[int, int], places: list[Place]) -> set[str]:
+    return {_FACILITY_KINDS[p.kind] for p in places if piece[0] <= p.start < piece[1] and p.kind in _FACILITY_KINDS}
+
+
+def _different_works(group: list[tuple[int, int]], piece: tuple[int, int], places: list[Place]) -> bool:
+    """"沪乍杭铁路、诸暨至嵊州高速公路": pieces naming facilities of different kinds are separate projects."""
+    before = set().union(*(_kind_set(p, places) for p in group))
+    here = _kind_set(piece, places)
+    return bool(before and here and not (before & here))
+
+
+def _listed_names(clause: str, group: list[tuple[int, int]], inner: list[Place]) -> list[Place]:
+    """Bare names of a list that shares one work are places too: "光明、富强、友好三个蔬菜园区"."""
+    found = list(inner)
+    has_anchor = bool(inner) or bool(re.search(r"项目|企业|公司|集团|基地|园|景区|酒店|商场|小镇|村|工程|站|厂|矿|旧址|街|路",
+                                             clause[group[-1][0]:group[-1][1]]))
+    if not has_anchor:
+        return found
+    candidates = []
+    for s, e in group[:-1]:
+        if any(s <= p.start < e for p in inner):
+            continue
+        verb, vs, ve = classify.find_verb(clause[s:e])
+        if verb and vs == 0:
+            s += ve
+        m = _LIST_HEAD_STRIP.match(clause, s)
+        if m:
+            s = m.end()
+        candidates.append((s, e))
+    s, e = group[-1]
+    if not any(s <= p.start < s + 2 for p in inner):
+        m = _TAIL_NAME.match(clause, s)
+        if m and not any(p.start < m.end() and s < p.end for p in inner):
+            candidates.append((s, m.end()))
+    for s, e in candidates:
+        tok = clause[s:e].strip("“”\"")
+        s = clause.index(tok, s) if tok else s
+        if not (2 <= len(tok) <= 12) or WORK_WORDS.search(tok) or _is_generic_name(tok):
+            continue
+        found.append(Place(tok, "listed", s, s + len(tok)))
+    found.sort(key=lambda p: p.start)
+    return found
+
+
+def _is_generic_name(tok: str) -> bool:
+    from .places import GENERIC_PREFIXES, LEVEL_WORDS
+    if tok in GENERIC_PREFIXES or LEVEL_WORDS.search(tok) or re.search(r"[的了着是之]|^\d+$|[，,。；;：:]", tok):
+        return True
+    return classify.keyword_category(tok) is not None and len(tok) <= 3 and not re.search(r"[村镇乡园站馆路街]$", tok)
 
 
 def _is_bare(clause: str, s: int, e: int, places: list[Place]) -> bool:
-    """A piece without a work of its own: only a name (or a verb and a name), to be shared with the next piece."""
+    """A piece without a work of its own: only names (or a lead verb and names), sharing the next piece's work."""
     piece = clause[s:e]
     if len(piece) < 2:
         return True
     inner = [p for p in places if s <= p.start < e]
     masked = piece
     for p in sorted(inner, key=lambda p: -p.start):
-        masked = masked[:p.start - s] + masked[p.end - s:]
+        masked = masked[:p.start - s] + "□" + masked[p.end - s:]
     verb, vs, ve = classify.find_verb(masked)
     if verb and vs == 0:
         masked = masked[ve:]
-    masked = re.sub(r"^(?:原|旧|新)", "", masked)
     if find_quantities(piece):
         return False
-    return len(masked) <= 1 or (not inner and len(masked) <= 3 and classify.categorise(masked) == "other")
+    rest = masked.replace("□", "")
+    return not WORK_WORDS.search(rest) and not classify.find_verb(rest)[0]
 
 
 def _make_item(clause: Clause, part: _Part, verb: str | None, context: str, own_names: set[str], *,

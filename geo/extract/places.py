@@ -49,6 +49,7 @@ _add("enterprise", "有限公司 股份有限公司 公司 集团", 2, 10, True)
 _add("village", "村 社区", 1, 4, False)
 _add("town", "镇 乡 街道", 2, 4, False)
 
+_SUFFIXES_LONGEST = sorted(SUFFIXES, key=len, reverse=True)
 _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, SUFFIXES), key=len, reverse=True)))
 
 # Industry words that follow a two-character brand: 龙威灯饰, 宝顺金属, 桐坑茶业.
@@ -143,9 +144,18 @@ def _prefix_start(clause: str, end: int, lo: int, hi: int, stop_at: list[tuple[i
         k -= 1
 
 
-def find_places(clause: str, known: frozenset | set = frozenset(), town_names: tuple = ()) -> list[Place]:
-    """Places written in ``clause`` in order of appearance, without overlaps (the longer name wins)."""
+def find_places(clause: str, known: frozenset | set = frozenset(), town_names: tuple = (), named=()) -> list[Place]:
+    """Places written in ``clause`` in order of appearance, without overlaps (the longer name wins).
+
+    ``named``: (start, end, "place"|"org") spans a lexical analyser tagged in the clause.
+    """
     cands: list[Place] = []
+    for s, e, kind in named:
+        name = clause[s:e]
+        if _is_named_span(name):
+            suffix = next((x for x in _SUFFIXES_LONGEST if name.endswith(x) and len(name) > len(x)), None)
+            place_kind = SUFFIXES[suffix][0] if suffix and SUFFIXES[suffix][0] not in ("village", "town") else None
+            cands.append(Place(name, place_kind or ("named" if kind == "place" else "org"), s, e))
     # codes: S225省道, 204省道, G104
     for m in ROAD_CODE_RE.finditer(clause):
         cands.append(Place(m.group(), "road", m.start(), m.end()))
@@ -238,6 +248,19 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
                 cands.append(Place(tok, "bare", j, i))
     cands = [c for c in cands if not _inside_slogan(clause, c)]
     return _resolve(cands, town_names)
+
+
+def _is_named_span(name: str) -> bool:
+    """An analyser's LOC/ORG span that can stand as a place: not a level, authority or generic word."""
+    if len(name) < 2 or LEVEL_WORDS.search(name) or name in GENERIC_PREFIXES or name in SUFFIXES or name in WORK_NOUNS:
+        return False
+    if any(name.endswith(x) and name[:-len(x)] in GENERIC_PREFIXES for x in _SUFFIXES_LONGEST):
+        return False  # 城市道路, 工业园区: a kind, not a name
+    if re.fullmatch(r"[\u4e00-\u9fff]{1,4}(?:省|市|县|自治区|自治州|州|盟|旗)|中国|全国|俄罗斯|美国|日本|韩国|俄蒙|中俄|京津冀|长三角|珠三角", name):
+        return False  # an administrative unit or a country says whose, not where the works are
+    if re.search(r"^(?:省|市|县|区|镇|乡|村|国|党|政府|人大|政协|中央|国务院)|(?:委|政府|部|厅|局|办公室|委员会|人大|政协|党委|法院|检察院)$", name):
+        return False
+    return True
 
 
 def _inside_slogan(clause: str, p: Place) -> bool:

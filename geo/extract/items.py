@@ -134,7 +134,7 @@ def _enumeration_parts(clause: str, places: list[Place]) -> list[_Part]:
             depth -= 1
         elif depth == 0:
             m = _ENUM_SPLIT.match(clause, i)
-            if m and not any(s <= i < e for s, e in spans_inside_place):
+            if m and not any(s <= i < e for s, e in spans_inside_place) and _separates(clause, m, places):
                 cuts.append((i, m.end()))
                 i = m.end()
                 continue
@@ -149,7 +149,7 @@ def _enumeration_parts(clause: str, places: list[Place]) -> list[_Part]:
     groups: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
     for n, (s, e) in enumerate(pieces):
-        if current and _different_works(current, (s, e), places):
+        if current and _different_works(clause, current, (s, e), places):
             groups.append(current)
             current = []
         current.append((s, e))
@@ -172,14 +172,24 @@ def _enumeration_parts(clause: str, places: list[Place]) -> list[_Part]:
     return parts
 
 
+def _separates(clause: str, m, places: list[Place]) -> bool:
+    """、 always lists; 和/及 only when a place or a count follows ("房屋和土地征收" is one work)."""
+    if m.group() == "、":
+        return True
+    nxt = re.split(r"、|和|及|[,，]", clause[m.end():], maxsplit=1)[0]
+    return any(m.end() <= p.start < m.end() + len(nxt) for p in places) or bool(find_quantities(nxt))
+
+
 def _kind_set(piece: tuple[int, int], places: list[Place]) -> set[str]:
     return {_FACILITY_KINDS[p.kind] for p in places if piece[0] <= p.start < piece[1] and p.kind in _FACILITY_KINDS}
 
 
-def _different_works(group: list[tuple[int, int]], piece: tuple[int, int], places: list[Place]) -> bool:
+def _different_works(clause: str, group: list[tuple[int, int]], piece: tuple[int, int], places: list[Place]) -> bool:
     """"沪乍杭铁路、诸暨至嵊州高速公路": pieces naming facilities of different kinds are separate projects."""
     before = set().union(*(_kind_set(p, places) for p in group))
     here = _kind_set(piece, places)
+    if re.match(r"[\u4e00-\u9fff]{2,8}?(?:[两二三四五六七八九十]|\d+)(?:个|处|条|座|家)", clause[piece[0]:piece[1]]):
+        return False  # "哈萨尔大街和东升路两处市民公园": the count covers the list
     return bool(before and here and not (before & here))
 
 
@@ -235,8 +245,8 @@ def _is_bare(clause: str, s: int, e: int, places: list[Place]) -> bool:
     verb, vs, ve = classify.find_verb(masked)
     if verb and vs == 0:
         masked = masked[ve:]
-    if find_quantities(piece):
-        return False
+    if any(q.start > 0 for q in find_quantities(piece)):
+        return False  # "新增文化礼堂4家": a counted target of its own ("2.2平方公里中心文化区" is still a name)
     rest = masked.replace("□", "")
     return not WORK_WORDS.search(rest) and not classify.find_verb(rest)[0]
 
@@ -255,7 +265,9 @@ def _make_item(clause: Clause, part: _Part, verb: str | None, context: str, own_
         category = classify.categorise(ptext, local, context=context)
     real_places = [p for p in local if p.name not in own_names and p.kind != "town"]
 
-    if _ACHIEVEMENT.search(ptext) or not _qualifies(ptext, category, real_places, quantity, money, verb,
+    if _ACHIEVEMENT.search(ptext) or _NOT_A_WORK.search(ptext) or _STATISTIC.search(ptext) \
+            or (_FRAMING_LEAD.search(ptext) and not WORK_WORDS.search(ptext[_FRAMING_LEAD.search(ptext).end():])) \
+            or not _qualifies(ptext, category, real_places, quantity, money, verb,
                                                    keyword=classify.keyword_category(ptext, local)):
         return None
 
@@ -296,7 +308,18 @@ def _refers_back(ptext: str, previous: str) -> bool:
 
 
 # Recognitions and rankings are achievements, not works: "入选…名录", "被认定为…示范园区".
-_ACHIEVEMENT = re.compile(r"入选|荣获|获评|被评为|认定为|评为|获得.{0,8}(?:称号|荣誉|奖)|名录|位居|排名|列全|上榜|\d+强")
+_ACHIEVEMENT = re.compile(r"入选|荣获|获评|被评为|认定为|评为|获得.{0,8}(?:称号|荣誉|奖)|名录|位居|排名|列全|上榜|\d+强|"
+                          r"晋升为|被确定为|被命名|认证|(?:省级|市级|国家级)[^，。]{0,12}达到")
+# Clauses about events, framing or aspirations rather than works: "举办…展销会", "依托…优势",
+# "…的关键之年", "以…为中心", "打造成…商贸城", "…运行良好".
+_NOT_A_WORK = re.compile(
+    r"举办|办好|承办|展销会|洽谈会|博览会|交流会|大赛|赛事|邀请赛|拉力赛|论坛|会议|宣讲|督查|考核|监督|领导下|指导下|"
+    r"学习|贯彻|落实.{0,6}精神|精神$|旗帜|航线|合作关系|强强联合|对接$|看齐|打造成|成为|运行良好|得到.{0,6}改善|"
+    r"(?:之年|时机|契机|机遇|作用|指示|部署|要求|理念|思想|导向|模式|路径|品牌|影响力|竞争力|知名度|优势|格局|关系|方位|"
+    r"风采|魅力|添彩|为重点|为中心|为指导|为核心|为中轴|为[东南西北]环|平台|内容|大使|爆点|新地标|等地|研发|供给|上市筹备|方案|"
+    r"交流|互动交流|抓手|体系|机制|开展工作)$|群团组织")
+_FRAMING_LEAD = re.compile(r"^(?:[一二三四五六七八九十]是)?(?:依托|借助|借力(?=.*(?:优势|契机))|坚持|着眼|结合|围绕|发挥|充分利用|引导|按照|通过|面对|立足|统筹好|以(?!.*(?:建设|改造)))")
+_STATISTIC = re.compile(r"(?:面积|总面积|人数|人次|总量|存栏)(?:保持|达到|达|为|突破)?\d|(?:已建|在建|现有|累计|共有)[^，。]{0,12}达")
 _ECONOMIC = re.compile(r"收入|产值|增加值|营业|销售|税收|出口|消费|存款|贷款|融资|生产总值|利润|资金|补助|补贴|奖励|保险|救助")
 _PROJECT_NOUN = re.compile(r"建设|工程|项目|管网|改造|新建|修建|扩建|整治|治理|修复")
 

@@ -24,7 +24,7 @@ _OPENER_RE = "|".join(sorted(set(OPENERS), key=len, reverse=True))
 # Words a clause typically ends with; an opener right after them means a missing separator.
 CLAUSE_ENDS = ("任务", "项目", "进度", "工作", "整治", "改造", "行动", "力度", "体系", "投产", "工程", "建设", "水平", "机制", "品质")
 _CLAUSE_END_RE = "|".join(CLAUSE_ENDS)
-_GLUE = re.compile(rf"(?<=\d)(?=(?:{_OPENER_RE})[{CJK}])|(?<=(?:{_CLAUSE_END_RE}))(?=(?:{_OPENER_RE})[{CJK}])")
+_GLUE = re.compile(rf"(?<=\d)(?=(?:{_OPENER_RE})[{CJK}“])|(?<=(?:{_CLAUSE_END_RE}))(?=(?:{_OPENER_RE})[{CJK}“])")
 
 _NUMBERED_HEADING = [
     (1, re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*")),

@@ -327,6 +327,8 @@ _PROJECT_NOUN = re.compile(r"建设|工程|项目|管网|改造|新建|修建|�
 def _qualifies(ptext: str, category: str, places: list[Place], quantity: Quantity | None,
                money: Quantity | None, verb: str | None, keyword: str | None = None) -> bool:
     """Location-bound project, or a quantified physical target; never a mere policy clause."""
+    if places and all(p.kind == "area" for p in places) and keyword is None:
+        places = []  # "确保新城区建设顺利实施": a town area and no kind of work is no item of its own
     if places:
         # a named place with a work named in the clause, or governed by a plan verb
         return keyword is not None or verb is not None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .documents import MAX_BYTES, decode_document, is_chrome_line, read_document
@@ -27,6 +27,7 @@ class PlanDocument:
     county: str | None
     year: int | None
     text: str  # the full decoded text; every item span indexes into it
+    warnings: list[str] = field(default_factory=list)  # one line each, for the person who gave the file
 
     @property
     def is_report(self) -> bool:
@@ -101,12 +102,27 @@ def extract_text(text: str, *, plan_id: str, town=None, county=None, year=None, 
                        year=int(year) if year is not None else g_year, text=original)
     items = extract_items(text, plan_id=plan_id, town=doc.town, county=doc.county, year=doc.year, title=title,
                           known_places=known_places, is_report=doc.is_report, analyser=_analyser(analyser))
+    doc.warnings.extend(_not_a_plan(doc, text, items))
     if removed_at:
         for item in items:
             start, end = item["span"]
             start, end = _original_index(start, removed_at), _original_index(end - 1, removed_at) + 1
             item["span"], item["text"] = [start, end], original[start:end]
     return doc, items
+
+
+_PLAN_WORDS = re.compile(r"计划|报告|要点|安排|方案|规划|总结|重点工作|重点项目|工作任务|实事")
+
+
+def _not_a_plan(doc: PlanDocument, text: str, items: list[dict]) -> list[str]:
+    """A notice or a news page names a few works in passing: say so rather than pass it off as a plan."""
+    body = len(re.findall(r"[\u4e00-\u9fff]", text))
+    titled = bool(doc.title and _PLAN_WORDS.search(doc.title)) or bool(_PLAN_WORDS.search(text[:300]))
+    expected = max(2, body // 1500)
+    if body >= 200 and len(items) < expected and not titled:
+        return [f"{doc.plan_id}: this does not read like a work plan or report (no plan title, {len(items)} items in "
+                f"{body} characters); check that the file is the plan itself"]
+    return []
 
 
 # Characters that are invisible in a document but split words for the rules: zero-width space,

@@ -70,22 +70,25 @@ def extract_items(text: str, *, plan_id: str, town: str | None, county: str | No
 
 
 def _lexical_spans(analyser, text: str, clauses: list[Clause]) -> dict[int, list[tuple[int, int, str]]]:
-    """The analyser's place/organisation spans, per clause (keyed by clause start), in clause offsets."""
+    """The analyser's place/organisation spans per clause (keyed by clause start, clause offsets).
+
+    Only clauses that could be items are analysed (a work word or a plan verb, not an event or a
+    statistic): the model is the slow part of extraction, and most of a report is policy prose.
+    """
     if analyser is None or not clauses:
         return {}
-    from .lexical import document_spans
-    spans = document_spans(analyser, text)
-    starts = [c.start for c in clauses]
-    out: dict[int, list[tuple[int, int, str]]] = {}
-    import bisect
-    for s, e, kind in spans:
-        k = bisect.bisect_right(starts, s) - 1
-        if k < 0:
-            continue
-        c = clauses[k]
-        if s >= c.start and e <= c.end:
-            out.setdefault(c.start, []).append((s - c.start, e - c.start, kind))
-    return out
+    todo = [c for c in clauses if _worth_analysing(c.text)]
+    spans = analyser.spans([c.text for c in todo])
+    return {c.start: found for c, found in zip(todo, spans) if found}
+
+
+def _worth_analysing(clause: str) -> bool:
+    if len(clause) < 4 or _NOT_A_WORK.search(clause) or _ACHIEVEMENT.search(clause) or _STATISTIC.search(clause):
+        return False
+    return bool(WORK_WORDS.search(clause) or _PROJECT_HINT.search(clause))
+
+
+_PROJECT_HINT = re.compile(r"项目|企业|公司|集团|基地|园|景区|酒店|商场|小镇|站|厂|矿|入驻|投产|开工|签约|招引|引进|运营|通车|完工")
 
 
 def _own_names(town: str | None, county: str | None) -> set[str]:
@@ -331,7 +334,7 @@ def _qualifies(ptext: str, category: str, places: list[Place], quantity: Quantit
         places = []  # "确保新城区建设顺利实施": a town area and no kind of work is no item of its own
     if places:
         # a named place with a work named in the clause, or governed by a plan verb
-        return keyword is not None or verb is not None
+        return keyword is not None or verb is not None or bool(re.search(r"项目|工程", ptext))
     if quantity is not None:
         if _NON_PHYSICAL_COUNTED.search(ptext[:quantity.start + 12]) and category in ("enterprise", "other"):
             return False

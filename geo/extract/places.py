@@ -66,10 +66,10 @@ STOP_WORDS = sorted(set("""
 拓宽 扩建 新增 引进 加速 聚焦 依托 围绕 利用 形成 包括 涉及 位于 通过 以及 或者 还是 其中 并且 一批 一个 两个 多个 各个 全面 进一步
 高标准 高质量 全域 区域 配套 沿线 周边 附近 范围 以上 以下 左右 重点 主要 着力 大力 不断 深入 努力 年内 年底 今年 全年 明年 要
 的 和 与 及 至 到 在 对 将 把 为 向 从 等 或 、 原 由 于 是 有 即 并 同 跟 让 被 给 以 其 该 本 各 每 全 了 着 过 共 新 个 段
-完善 坚持 注重 面对 荣获 入选 认定 位居 新一轮 一轮 规范 引导 鼓励 带动 构建 健全 建立 推广 传承 举办 落地 选优 激活 激发 补齐 助推 实施 提质 升级 壮大 做大 做优 做强 打通 贯通 连接 串联 对接
+我镇 我区 我县 我市 本镇 全镇 该镇 完善 坚持 注重 面对 荣获 入选 认定 位居 新一轮 一轮 规范 引导 鼓励 带动 构建 健全 建立 推广 传承 举办 落地 选优 激活 激发 补齐 助推 实施 提质 升级 壮大 做大 做优 做强 打通 贯通 连接 串联 对接
 """.split()), key=len, reverse=True)
 
-from .classify import STATUS_VERBS  # noqa: E402  (verbs end a name on its left)
+from .verbs import STATUS_VERBS  # noqa: E402  (verbs end a name on its left)
 
 _VERBS = frozenset(STATUS_VERBS) | frozenset(w for w in STOP_WORDS if len(w) >= 2)
 STOP_WORDS = sorted(set(STOP_WORDS) | set(STATUS_VERBS) | set("拓展 增加 成立 出台 提供 承办 主办 推广 融入 接轨 服务 保障 促进 带动".split()),
@@ -152,12 +152,6 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
     ``named``: (start, end, "place"|"org") spans a lexical analyser tagged in the clause.
     """
     cands: list[Place] = []
-    for s, e, kind in named:
-        name = clause[s:e]
-        if _is_named_span(name):
-            suffix = next((x for x in _SUFFIXES_LONGEST if name.endswith(x) and len(name) > len(x)), None)
-            place_kind = SUFFIXES[suffix][0] if suffix and SUFFIXES[suffix][0] not in ("village", "town") else None
-            cands.append(Place(name, place_kind or ("named" if kind == "place" else "org"), s, e))
     # codes: S225省道, 204省道, G104
     for m in ROAD_CODE_RE.finditer(clause):
         cands.append(Place(m.group(), "road", m.start(), m.end()))
@@ -203,6 +197,13 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             if not compound:
                 strong.append((start, s_end))
             break
+    # the analyser's spans come after the grammar, so that they never cut a suffixed name's left edge
+    for s, e, kind in named:
+        name = clause[s:e]
+        if _is_named_span(name):
+            suffix = next((x for x in _SUFFIXES_LONGEST if name.endswith(x) and len(name) > len(x)), None)
+            place_kind = SUFFIXES[suffix][0] if suffix and SUFFIXES[suffix][0] not in ("village", "town") else None
+            cands.append(Place(name, place_kind or ("named" if kind == "place" else "org"), s, e))
     brand_ends: set[int] = set()
     for m in _BRAND_RE.finditer(clause):
         b, bs = m.group("b"), m.start()

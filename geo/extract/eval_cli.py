@@ -18,6 +18,9 @@ def configure(parser) -> None:
     parser.add_argument("--errors", action="store_true",
                         help="also list missed items, missed places, wrong categories and false positives")
     parser.add_argument("--json", action="store_true", help="print the whole result as one JSON object")
+    parser.add_argument("--compare", action="store_true",
+                        help="compare the installed lexical analysers on the split: load time, place spans alone, "
+                             "and the whole extractor with each")
 
 
 def run(args) -> int:
@@ -30,6 +33,8 @@ def run(args) -> int:
         docs = load_devset(args.devset or DEFAULT_DEVSET, splits=splits)
     except DevsetError as exc:
         raise CliError(str(exc)) from None
+    if args.compare:
+        return _compare(docs)
     try:
         analyser = lexical.get_analyser(args.analyser)
     except lexical.AnalyserError as exc:
@@ -87,3 +92,45 @@ def _errors(out, doc_id, r) -> None:
         out.write(f"  category: {text}  want {want}, got {got}\n")
     for t in r["false_positives"]:
         out.write(f"  false positive: {t}\n")
+
+
+def _compare(docs) -> int:
+    """One row per analyser: model load, its spans alone as places, the extractor with it."""
+    from . import extract_file, lexical
+    from .evaluate import evaluate_devset, span_recall
+    from .places import find_places
+    from .structure import split_document
+
+    def grammar_spans(text):
+        out = []
+        for c in split_document(text)[1]:
+            out.extend((c.start + p.start, c.start + p.end) for p in find_places(c.text))
+        return out
+
+    out = sys.stdout
+    out.write(f"{'analyser':8} {'load_s':>6} {'spans_alone':>11} {'with_grammar':>12} {'item_rec':>8} {'place_rec':>9} "
+              f"{'precision':>9} {'category':>8} {'run_s':>6}\n")
+    for name in ("none", *lexical.ANALYSERS):
+        cls = lexical.ANALYSERS.get(name)
+        if cls is not None and not cls.available():
+            out.write(f"{name:8} not installed (pip install {cls.package})\n")
+            continue
+        t0 = time.perf_counter()
+        analyser = lexical.get_analyser(name)
+        load = time.perf_counter() - t0
+        if analyser is None:
+            alone = {"recall": None}
+            both = span_recall(docs, grammar_spans)
+        else:
+            def lex_spans(text, analyser=analyser):
+                return [(s, e) for s, e, _ in lexical.document_spans(analyser, text)]
+            alone = span_recall(docs, lex_spans)
+            both = span_recall(docs, lambda t: grammar_spans(t) + lex_spans(t))
+        t0 = time.perf_counter()
+        r = evaluate_devset(docs, lambda d: extract_file(d.path, plan_id=d.id, known_places=d.known_places,
+                                                         analyser=analyser)[1])
+        run = time.perf_counter() - t0
+        p = r["pooled"] or r["all"]
+        out.write(f"{name:8} {load:6.2f} {_fmt(alone['recall']):>11} {_fmt(both['recall']):>12} {_fmt(p['item_recall']):>8} "
+                  f"{_fmt(p['place_recall']):>9} {_fmt(p['precision']):>9} {_fmt(p['category_acc']):>8} {run:6.1f}\n")
+    return 0

@@ -260,3 +260,22 @@ def evaluate_devset(docs: list[DevDocument], extract) -> dict:
     unseen = [r for name, rs in by_split.items() if name != "bundled" for r in rs]
     return {"documents": per_doc, "splits": splits, "pooled": pooled(unseen) if unseen else None,
             "all": pooled([r for rs in by_split.values() for r in rs])}
+
+
+def span_recall(docs: list[DevDocument], spans_of) -> dict:
+    """How many labelled places a span source finds on its own: a labelled place counts when a span
+    inside its section equals it or one contains the other (the scorer's place rule).
+
+    ``spans_of(text)`` returns [(start, end), …] offsets into ``text``.
+    """
+    total = found = n_spans = 0
+    for doc in docs:
+        spans = spans_of(doc.text)
+        for section in doc.sections:
+            names = [doc.text[s:e] for s, e in spans if section.covers(s)]
+            n_spans += len(names)
+            for g in section.gold:
+                for p in g.get("places", []):
+                    total += 1
+                    found += int(place_hit(p, names))
+    return {"places": total, "found": found, "recall": round(found / total, 3) if total else None, "spans": n_spans}

@@ -197,9 +197,14 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             if not compound:
                 strong.append((start, s_end))
             break
-    # the analyser's spans come after the grammar, so that they never cut a suffixed name's left edge
+    # the analyser's spans come after the grammar, so that they never cut a suffixed name's left edge;
+    # a span across grammar names ("青山溪下洋村段") loses to them, one that only extends a name's
+    # left edge ("中电科涞水电子科技园") wins
+    grammar = [(c.start, c.end) for c in cands]
     for s, e, kind in named:
         name = clause[s:e]
+        if any(gs < e and s < ge and ge != e for gs, ge in grammar):
+            continue
         if _is_named_span(name):
             suffix = next((x for x in _SUFFIXES_LONGEST if name.endswith(x) and len(name) > len(x)), None)
             place_kind = SUFFIXES[suffix][0] if suffix and SUFFIXES[suffix][0] not in ("village", "town") else None

@@ -73,7 +73,7 @@ def test_pooled_figures_stay_above_the_floor(result):
 
 
 @pytest.mark.xfail(strict=True, reason="issue 13 targets not reached yet: pooled item recall 0.876 (< 0.9) and "
-                                       "category accuracy 0.741 (< 0.8); see README, extraction figures")
+                                       "category accuracy 0.737 (< 0.8); see README, extraction figures")
 def test_pooled_figures_meet_the_issue_targets(result):
     pooled = result["pooled"]
     assert all(pooled[k] >= v for k, v in TARGETS.items()), {k: pooled[k] for k in TARGETS}

@@ -14,6 +14,7 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("geo.validate_cli", "check a GeoJSON file of items against the contract"),
     "extract": ("geo.extract.cli", "plan document → items (jsonl/json/table)"),
+    "extract-eval": ("geo.extract.eval_cli", "extraction quality on the labelled development set, per document and pooled"),
     "convert": ("geo.coords_cli", "convert a point between WGS-84, GCJ-02 and BD-09"),
     "gazetteer": ("geo.gazetteer.cli", "seed, query and inspect the gazetteer of places (places.geojson)"),
     "geocode": ("geo.geocode.cli", "resolve a place name: gazetteer, cache, then configured online providers"),

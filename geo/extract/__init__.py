@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .documents import MAX_BYTES, decode_document, is_chrome_line, read_document
@@ -27,6 +27,7 @@ class PlanDocument:
     county: str | None
     year: int | None
     text: str  # the full decoded text; every item span indexes into it
+    warnings: list[str] = field(default_factory=list)  # one line each, for the person who gave the file
 
     @property
     def is_report(self) -> bool:
@@ -81,8 +82,14 @@ def guess_place_and_year(title: str | None) -> tuple[str | None, str | None, int
     return town, county, year
 
 
-def extract_text(text: str, *, plan_id: str, town=None, county=None, year=None, known_places=None):
-    """(PlanDocument, items) for a plan's decoded text."""
+def extract_text(text: str, *, plan_id: str, town=None, county=None, year=None, known_places=None,
+                 analyser="auto"):
+    """(PlanDocument, items) for a plan's decoded text.
+
+    ``known_places``: names the plan may write bare (the town's villages from the gazetteer);
+    ``analyser``: a ``geo.extract.lexical`` analyser, its name, "auto" (the default one when
+    installed) or None for the rules alone.
+    """
     if not isinstance(text, str) or not text.strip():
         raise ExtractError(f"{plan_id}: the plan text is empty; nothing to extract")
     if len(text) > MAX_BYTES:
@@ -94,13 +101,28 @@ def extract_text(text: str, *, plan_id: str, town=None, county=None, year=None, 
     doc = PlanDocument(plan_id=plan_id, title=title, town=town or g_town, county=county or g_county,
                        year=int(year) if year is not None else g_year, text=original)
     items = extract_items(text, plan_id=plan_id, town=doc.town, county=doc.county, year=doc.year, title=title,
-                          known_places=known_places, is_report=doc.is_report)
+                          known_places=known_places, is_report=doc.is_report, analyser=_analyser(analyser))
+    doc.warnings.extend(_not_a_plan(doc, text, items))
     if removed_at:
         for item in items:
             start, end = item["span"]
             start, end = _original_index(start, removed_at), _original_index(end - 1, removed_at) + 1
             item["span"], item["text"] = [start, end], original[start:end]
     return doc, items
+
+
+_PLAN_WORDS = re.compile(r"计划|报告|要点|安排|方案|规划|总结|重点工作|重点项目|工作任务|实事")
+
+
+def _not_a_plan(doc: PlanDocument, text: str, items: list[dict]) -> list[str]:
+    """A notice or a news page names a few works in passing: say so rather than pass it off as a plan."""
+    body = len(re.findall(r"[\u4e00-\u9fff]", text))
+    titled = bool(doc.title and _PLAN_WORDS.search(doc.title)) or bool(_PLAN_WORDS.search(text[:300]))
+    expected = max(2, body // 1500)
+    if body >= 200 and len(items) < expected and not titled:
+        return [f"{doc.plan_id}: this does not read like a work plan or report (no plan title, {len(items)} items in "
+                f"{body} characters); check that the file is the plan itself"]
+    return []
 
 
 # Characters that are invisible in a document but split words for the rules: zero-width space,
@@ -126,9 +148,19 @@ def _original_index(clean_index: int, removed_at: list[int]) -> int:
     return clean_index + bisect.bisect_right(removed_at, clean_index)
 
 
-def extract_file(path, *, plan_id=None, town=None, county=None, year=None, known_places=None):
+def extract_file(path, *, plan_id=None, town=None, county=None, year=None, known_places=None, analyser="auto"):
     """(PlanDocument, items) for a .txt/.html/.docx/.pdf plan file; ExtractError when it cannot be read."""
     path = Path(path)
     text = read_document(path)
     return extract_text(text, plan_id=plan_id or path.stem, town=town, county=county, year=year,
-                        known_places=known_places)
+                        known_places=known_places, analyser=analyser)
+
+
+def _analyser(analyser):
+    from . import lexical
+    if analyser is None or isinstance(analyser, lexical.Analyser):
+        return analyser
+    try:
+        return lexical.get_analyser(analyser)
+    except lexical.AnalyserError as exc:
+        raise ExtractError(str(exc)) from None

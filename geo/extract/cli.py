@@ -33,6 +33,8 @@ def run(args) -> int:
                                   year=args.year, known_places=known)
     except ExtractError as exc:
         raise CliError(str(exc)) from None
+    for warning in doc.warnings:
+        print(f"note: {warning}", file=sys.stderr)
     out = sys.stdout
     if args.format == "jsonl":
         for it in items:

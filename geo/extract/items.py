@@ -31,7 +31,7 @@ class _Part:
 
 
 def extract_items(text: str, *, plan_id: str, town: str | None, county: str | None, year: int | None,
-                  title: str | None, known_places=None, is_report: bool = False) -> list[dict]:
+                  title: str | None, known_places=None, is_report: bool = False, analyser=None) -> list[dict]:
     headings, clauses = split_document(text, title=title, is_report=is_report)
     known = set()
     for name in known_places or ():
@@ -48,10 +48,11 @@ def extract_items(text: str, *, plan_id: str, town: str | None, county: str | No
     known -= own_names
     known_f = frozenset(known)
 
+    lexical_spans = _lexical_spans(analyser, text, clauses)
     items: list[dict] = []
     prev_by_sentence: dict[int, tuple[str | None, str]] = {}
     for clause in clauses:
-        places = find_places(clause.text, known_f, tuple(own_names))
+        places = find_places(clause.text, known_f, tuple(own_names), named=lexical_spans.get(clause.start, ()))
         parts = _enumeration_parts(clause.text, places)
         verb, _, _ = classify.find_verb(clause.text)
         inherited_verb, prev_text = prev_by_sentence.get(clause.sentence_id, (None, ""))
@@ -66,6 +67,28 @@ def extract_items(text: str, *, plan_id: str, town: str | None, county: str | No
     for it, new_id in zip(items, ids):
         it["id"] = new_id
     return items
+
+
+def _lexical_spans(analyser, text: str, clauses: list[Clause]) -> dict[int, list[tuple[int, int, str]]]:
+    """The analyser's place/organisation spans per clause (keyed by clause start, clause offsets).
+
+    Only clauses that could be items are analysed (a work word or a plan verb, not an event or a
+    statistic): the model is the slow part of extraction, and most of a report is policy prose.
+    """
+    if analyser is None or not clauses:
+        return {}
+    todo = [c for c in clauses if _worth_analysing(c.text)]
+    spans = analyser.spans([c.text for c in todo])
+    return {c.start: found for c, found in zip(todo, spans) if found}
+
+
+def _worth_analysing(clause: str) -> bool:
+    if len(clause) < 4 or _NOT_A_WORK.search(clause) or _ACHIEVEMENT.search(clause) or _STATISTIC.search(clause):
+        return False
+    return bool(WORK_WORDS.search(clause) or _PROJECT_HINT.search(clause))
+
+
+_PROJECT_HINT = re.compile(r"项目|企业|公司|集团|基地|园|景区|酒店|商场|小镇|站|厂|矿|入驻|投产|开工|签约|招引|引进|运营|通车|完工")
 
 
 def _own_names(town: str | None, county: str | None) -> set[str]:
@@ -85,8 +108,23 @@ def _starts_without_verb(text: str) -> bool:
     return v is None or s > 0
 
 
+# Words that make a piece of an enumeration a work of its own ("杭绍台高铁敏感区拆迁、204省道坟墓搬迁").
+WORK_WORDS = re.compile(
+    r"改造|建设|工程|项目|治理|整治|加固|扩建|新建|迁建|修复|提升|升级|搬迁|拆迁|拆除|征收|征迁|开工|投产|完工|通车|铺设|"
+    r"亮化|绿化|硬化|改建|修建|建成|复垦|收储|创建|规划|设计|前期|扩容|提质|增容|改线|互通|连接线|运营|入驻|签约|落地|迁移|"
+    r"改扩建|新改建|整修|打造|实施|投用|竣工")
+# Kinds of place that say what the works are; pieces naming different ones are different projects.
+_FACILITY_KINDS = {"road": "road", "rail": "rail", "bridge": "bridge", "river": "river", "reservoir": "reservoir",
+                   "park": "park", "housing": "housing", "facility": "facility"}
+# A name at the head of the last piece of a list: "…、福润烘焙项目年底前建成投产", "…、风水2个重点村".
+_TAIL_NAME = re.compile(r"(?P<n>[\u4e00-\u9fffA-Za-z0-9#“”]{2,12}?)(?=等|\d+(?:个|家|条|处|座|所)|[两二三四五六七八九十]+(?:个|家|条|处|座|所)|项目|工程|企业|旧址)")
+_LIST_HEAD_STRIP = re.compile(r"^(?:对|与|将|把|在|原|由|和|及|以)")
+
+
 def _enumeration_parts(clause: str, places: list[Place]) -> list[_Part]:
-    """Split "完成A、B和C" into A / B / C; a piece that is only a name joins the next ("川津路和屈家村人行道")."""
+    """Split "完成A、B和C" into A / B / C where each piece is a work of its own; names that share one
+    work ("水口山水库、下坦溪水库除险加固", "苏宁电器、爱购超市等商场投入运营") stay one item, and
+    the bare names of such a list become places of the item."""
     cuts = []
     depth = 0
     i = 0
@@ -99,7 +137,7 @@ def _enumeration_parts(clause: str, places: list[Place]) -> list[_Part]:
             depth -= 1
         elif depth == 0:
             m = _ENUM_SPLIT.match(clause, i)
-            if m and not any(s <= i < e for s, e in spans_inside_place):
+            if m and not any(s <= i < e for s, e in spans_inside_place) and _separates(clause, m, places):
                 cuts.append((i, m.end()))
                 i = m.end()
                 continue
@@ -111,40 +149,109 @@ def _enumeration_parts(clause: str, places: list[Place]) -> list[_Part]:
         start = e
     pieces.append((start, len(clause)))
     pieces = [(s, e) for s, e in pieces if e > s]
-    merged: list[tuple[int, int]] = []
-    carry = None
+    groups: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
     for n, (s, e) in enumerate(pieces):
-        if carry is not None:
-            s = carry
-            carry = None
-        if n < len(pieces) - 1 and _is_bare(clause, s, e, places):
-            carry = s
-            continue
-        merged.append((s, e))
-    if carry is not None:
-        if merged:
-            merged[-1] = (merged[-1][0], len(clause))
+        if current and _different_works(clause, current, (s, e), places):
+            groups.append(current)
+            current = []
+        current.append((s, e))
+        if n < len(pieces) - 1 and not _is_bare(clause, s, e, places):
+            groups.append(current)
+            current = []
+    if current:
+        if groups and all(_is_bare(clause, s, e, places) for s, e in current) and len(current) == 1 \
+                and len(clause[current[0][0]:current[0][1]]) <= 6:
+            groups[-1].extend(current)  # a short leftover ("…和苗木迁移") belongs to the work before it
         else:
-            merged.append((carry, len(clause)))
-    return [_Part(s, e, [p for p in places if s <= p.start < e]) for s, e in merged]
+            groups.append(current)
+    parts = []
+    for g in groups:
+        s, e = g[0][0], g[-1][1]
+        inner = [p for p in places if s <= p.start < e]
+        if len(g) > 1:
+            inner = _listed_names(clause, g, inner)
+        parts.append(_Part(s, e, inner))
+    return parts
+
+
+def _separates(clause: str, m, places: list[Place]) -> bool:
+    """、 always lists; 和/及 only when a place or a count follows ("房屋和土地征收" is one work)."""
+    if m.group() == "、":
+        return True
+    nxt = re.split(r"、|和|及|[,，]", clause[m.end():], maxsplit=1)[0]
+    return any(m.end() <= p.start < m.end() + len(nxt) for p in places) or bool(find_quantities(nxt))
+
+
+def _kind_set(piece: tuple[int, int], places: list[Place]) -> set[str]:
+    return {_FACILITY_KINDS[p.kind] for p in places if piece[0] <= p.start < piece[1] and p.kind in _FACILITY_KINDS}
+
+
+def _different_works(clause: str, group: list[tuple[int, int]], piece: tuple[int, int], places: list[Place]) -> bool:
+    """"沪乍杭铁路、诸暨至嵊州高速公路": pieces naming facilities of different kinds are separate projects."""
+    before = set().union(*(_kind_set(p, places) for p in group))
+    here = _kind_set(piece, places)
+    if re.match(r"[\u4e00-\u9fff]{2,8}?(?:[两二三四五六七八九十]|\d+)(?:个|处|条|座|家)", clause[piece[0]:piece[1]]):
+        return False  # "哈萨尔大街和东升路两处市民公园": the count covers the list
+    return bool(before and here and not (before & here))
+
+
+def _listed_names(clause: str, group: list[tuple[int, int]], inner: list[Place]) -> list[Place]:
+    """Bare names of a list that shares one work are places too: "光明、富强、友好三个蔬菜园区"."""
+    found = list(inner)
+    has_anchor = bool(inner) or bool(re.search(r"项目|企业|公司|集团|基地|园|景区|酒店|商场|小镇|村|工程|站|厂|矿|旧址|街|路",
+                                             clause[group[-1][0]:group[-1][1]]))
+    if not has_anchor:
+        return found
+    candidates = []
+    for s, e in group[:-1]:
+        if any(s <= p.start < e for p in inner):
+            continue
+        verb, vs, ve = classify.find_verb(clause[s:e])
+        if verb and vs == 0:
+            s += ve
+        m = _LIST_HEAD_STRIP.match(clause, s)
+        if m:
+            s = m.end()
+        candidates.append((s, e))
+    s, e = group[-1]
+    if not any(s <= p.start < s + 2 for p in inner):
+        m = _TAIL_NAME.match(clause, s)
+        if m and not any(p.start < m.end() and s < p.end for p in inner):
+            candidates.append((s, m.end()))
+    for s, e in candidates:
+        tok = clause[s:e].strip("“”\"")
+        s = clause.index(tok, s) if tok else s
+        if not (2 <= len(tok) <= 12) or WORK_WORDS.search(tok) or _is_generic_name(tok):
+            continue
+        found.append(Place(tok, "listed", s, s + len(tok)))
+    found.sort(key=lambda p: p.start)
+    return found
+
+
+def _is_generic_name(tok: str) -> bool:
+    from .places import GENERIC_PREFIXES, LEVEL_WORDS
+    if tok in GENERIC_PREFIXES or LEVEL_WORDS.search(tok) or re.search(r"[的了着是之]|^\d+$|[，,。；;：:]", tok):
+        return True
+    return classify.keyword_category(tok) is not None and len(tok) <= 3 and not re.search(r"[村镇乡园站馆路街]$", tok)
 
 
 def _is_bare(clause: str, s: int, e: int, places: list[Place]) -> bool:
-    """A piece without a work of its own: only a name (or a verb and a name), to be shared with the next piece."""
+    """A piece without a work of its own: only names (or a lead verb and names), sharing the next piece's work."""
     piece = clause[s:e]
     if len(piece) < 2:
         return True
     inner = [p for p in places if s <= p.start < e]
     masked = piece
     for p in sorted(inner, key=lambda p: -p.start):
-        masked = masked[:p.start - s] + masked[p.end - s:]
+        masked = masked[:p.start - s] + "□" + masked[p.end - s:]
     verb, vs, ve = classify.find_verb(masked)
     if verb and vs == 0:
         masked = masked[ve:]
-    masked = re.sub(r"^(?:原|旧|新)", "", masked)
-    if find_quantities(piece):
-        return False
-    return len(masked) <= 1 or (not inner and len(masked) <= 3 and classify.categorise(masked) == "other")
+    if any(q.start > 0 for q in find_quantities(piece)):
+        return False  # "新增文化礼堂4家": a counted target of its own ("2.2平方公里中心文化区" is still a name)
+    rest = masked.replace("□", "")
+    return not WORK_WORDS.search(rest) and not classify.find_verb(rest)[0]
 
 
 def _make_item(clause: Clause, part: _Part, verb: str | None, context: str, own_names: set[str], *,
@@ -161,7 +268,9 @@ def _make_item(clause: Clause, part: _Part, verb: str | None, context: str, own_
         category = classify.categorise(ptext, local, context=context)
     real_places = [p for p in local if p.name not in own_names and p.kind != "town"]
 
-    if _ACHIEVEMENT.search(ptext) or not _qualifies(ptext, category, real_places, quantity, money, verb,
+    if _ACHIEVEMENT.search(ptext) or _NOT_A_WORK.search(ptext) or _STATISTIC.search(ptext) \
+            or (_FRAMING_LEAD.search(ptext) and not WORK_WORDS.search(ptext[_FRAMING_LEAD.search(ptext).end():])) \
+            or not _qualifies(ptext, category, real_places, quantity, money, verb,
                                                    keyword=classify.keyword_category(ptext, local)):
         return None
 
@@ -202,7 +311,18 @@ def _refers_back(ptext: str, previous: str) -> bool:
 
 
 # Recognitions and rankings are achievements, not works: "入选…名录", "被认定为…示范园区".
-_ACHIEVEMENT = re.compile(r"入选|荣获|获评|被评为|认定为|评为|获得.{0,8}(?:称号|荣誉|奖)|名录|位居|排名|列全|上榜|\d+强")
+_ACHIEVEMENT = re.compile(r"入选|荣获|获评|被评为|认定为|评为|获得.{0,8}(?:称号|荣誉|奖)|名录|位居|排名|列全|上榜|\d+强|"
+                          r"晋升为|被确定为|被命名|认证|(?:省级|市级|国家级)[^，。]{0,12}达到")
+# Clauses about events, framing or aspirations rather than works: "举办…展销会", "依托…优势",
+# "…的关键之年", "以…为中心", "打造成…商贸城", "…运行良好".
+_NOT_A_WORK = re.compile(
+    r"举办|办好|承办|展销会|洽谈会|博览会|交流会|大赛|赛事|邀请赛|拉力赛|论坛|会议|宣讲|督查|考核|监督|领导下|指导下|"
+    r"学习|贯彻|落实.{0,6}精神|精神$|旗帜|航线|合作关系|强强联合|对接$|看齐|打造成|成为|运行良好|得到.{0,6}改善|"
+    r"(?:之年|时机|契机|机遇|作用|指示|部署|要求|理念|思想|导向|模式|路径|品牌|影响力|竞争力|知名度|优势|格局|关系|方位|"
+    r"风采|魅力|添彩|为重点|为中心|为指导|为核心|为中轴|为[东南西北]环|平台|内容|大使|爆点|新地标|等地|研发|供给|上市筹备|方案|"
+    r"交流|互动交流|抓手|体系|机制|开展工作)$|群团组织")
+_FRAMING_LEAD = re.compile(r"^(?:[一二三四五六七八九十]是)?(?:依托|借助|借力(?=.*(?:优势|契机))|坚持|着眼|结合|围绕|发挥|充分利用|引导|按照|通过|面对|立足|统筹好|以(?!.*(?:建设|改造)))")
+_STATISTIC = re.compile(r"(?:面积|总面积|人数|人次|总量|存栏)(?:保持|达到|达|为|突破)?\d|(?:已建|在建|现有|累计|共有)[^，。]{0,12}达")
 _ECONOMIC = re.compile(r"收入|产值|增加值|营业|销售|税收|出口|消费|存款|贷款|融资|生产总值|利润|资金|补助|补贴|奖励|保险|救助")
 _PROJECT_NOUN = re.compile(r"建设|工程|项目|管网|改造|新建|修建|扩建|整治|治理|修复")
 
@@ -210,9 +330,11 @@ _PROJECT_NOUN = re.compile(r"建设|工程|项目|管网|改造|新建|修建|�
 def _qualifies(ptext: str, category: str, places: list[Place], quantity: Quantity | None,
                money: Quantity | None, verb: str | None, keyword: str | None = None) -> bool:
     """Location-bound project, or a quantified physical target; never a mere policy clause."""
+    if places and all(p.kind == "area" for p in places) and keyword is None:
+        places = []  # "确保新城区建设顺利实施": a town area and no kind of work is no item of its own
     if places:
         # a named place with a work named in the clause, or governed by a plan verb
-        return keyword is not None or verb is not None
+        return keyword is not None or verb is not None or bool(re.search(r"项目|工程", ptext))
     if quantity is not None:
         if _NON_PHYSICAL_COUNTED.search(ptext[:quantity.start + 12]) and category in ("enterprise", "other"):
             return False

@@ -41,14 +41,17 @@ _add("road", "省道 国道 县道", 2, 4, False)
 _add("rail", "高铁 铁路 城际铁路 轻轨", 2, 5, True)
 _add("bridge", "大桥 桥", 2, 4, False)
 _add("park", "工业园区 产业园区 园区 产业园 工业园 创业园 科技园 物流园 企业园 区块 集聚区 开发区 工业区 片区 "
-     "综合体 小镇 广场 公园 景区 基地", 2, 8, True)
+     "综合体 小镇 广场 公园 景区 基地 经济园 制造园 核心圈 组团 起步区 度假区 示范区", 2, 8, True)
 _add("housing", "小区 家园 新村 安置区", 2, 8, True)
 _add("facility", "幼儿园 小学 中学 学校 卫生院 医院 卫生室 敬老院 养老院 礼堂 文化礼堂 水厂 污水处理厂 中转站 泵站 变电站 "
-     "码头 车站 客运站 服务区 体育馆 图书馆 博物馆 纪念馆 家庭农场 农场 合作社 中心学校", 2, 8, True)
+     "码头 车站 客运站 服务区 体育馆 图书馆 博物馆 纪念馆 家庭农场 农场 合作社 中心学校 "
+     "电站 供电站 水利枢纽 市场 商场 大楼 酒店 牧场 养殖基地 客运总站 调度中心 保鲜库 冰温库", 2, 8, True)
+_add("enterprise", "煤矿 露天矿 金矿 矿业", 2, 8, True)
 _add("enterprise", "有限公司 股份有限公司 公司 集团", 2, 10, True)
 _add("village", "村 社区", 1, 4, False)
 _add("town", "镇 乡 街道", 2, 4, False)
 
+_SUFFIXES_LONGEST = sorted(SUFFIXES, key=len, reverse=True)
 _SUFFIX_RE = re.compile("|".join(sorted(map(re.escape, SUFFIXES), key=len, reverse=True)))
 
 # Industry words that follow a two-character brand: 龙威灯饰, 宝顺金属, 桐坑茶业.
@@ -63,17 +66,17 @@ STOP_WORDS = sorted(set("""
 拓宽 扩建 新增 引进 加速 聚焦 依托 围绕 利用 形成 包括 涉及 位于 通过 以及 或者 还是 其中 并且 一批 一个 两个 多个 各个 全面 进一步
 高标准 高质量 全域 区域 配套 沿线 周边 附近 范围 以上 以下 左右 重点 主要 着力 大力 不断 深入 努力 年内 年底 今年 全年 明年 要
 的 和 与 及 至 到 在 对 将 把 为 向 从 等 或 、 原 由 于 是 有 即 并 同 跟 让 被 给 以 其 该 本 各 每 全 了 着 过 共 新 个 段
-完善 坚持 注重 面对 荣获 入选 认定 位居 新一轮 一轮 规范 引导 鼓励 带动 构建 健全 建立 推广 传承 举办 落地 选优 激活 激发 补齐 助推 实施 提质 升级 壮大 做大 做优 做强 打通 贯通 连接 串联 对接
+我镇 我区 我县 我市 本镇 全镇 该镇 完善 坚持 注重 面对 荣获 入选 认定 位居 新一轮 一轮 规范 引导 鼓励 带动 构建 健全 建立 推广 传承 举办 落地 选优 激活 激发 补齐 助推 实施 提质 升级 壮大 做大 做优 做强 打通 贯通 连接 串联 对接
 """.split()), key=len, reverse=True)
 
-from .classify import STATUS_VERBS  # noqa: E402  (verbs end a name on its left)
+from .verbs import STATUS_VERBS  # noqa: E402  (verbs end a name on its left)
 
 _VERBS = frozenset(STATUS_VERBS) | frozenset(w for w in STOP_WORDS if len(w) >= 2)
 STOP_WORDS = sorted(set(STOP_WORDS) | set(STATUS_VERBS) | set("拓展 增加 成立 出台 提供 承办 主办 推广 融入 接轨 服务 保障 促进 带动".split()),
                     key=len, reverse=True)
 
 # Generic words: a prefix made of (or containing) these names a kind or a level, not a place.
-LEVEL_WORDS = re.compile(r"省级|市级|县级|区级|镇级|乡级|村级|国家|国际|全国|全省|全市|全县|全区|全镇|示范|标准化|重点|试点|"
+LEVEL_WORDS = re.compile(r"省级|市级|县级|区级|镇级|乡级|村级|国家|全国|全省|全市|全县|全区|全镇|示范|标准化|重点|试点|"
                          r"文明|小康|美丽|特色|精品|贫困|薄弱|先进|样板|达标|星级|善治|无违建|一批|若干|相关|各类|有关|一轮|农民|专业|龙头|"
                          r"新型|主体|企业$|中小|学前|义务|现代|乡镇|寄宿|垃圾|^级|A级|高端|山水|居家|规模|专门|普通|公办|民办|零碳|低碳|绿色|"
                          r"制造业|产业$|民生|服务$|第[一二三四五六七八九十\d]+|核心|淘宝|以上|以下")
@@ -143,8 +146,11 @@ def _prefix_start(clause: str, end: int, lo: int, hi: int, stop_at: list[tuple[i
         k -= 1
 
 
-def find_places(clause: str, known: frozenset | set = frozenset(), town_names: tuple = ()) -> list[Place]:
-    """Places written in ``clause`` in order of appearance, without overlaps (the longer name wins)."""
+def find_places(clause: str, known: frozenset | set = frozenset(), town_names: tuple = (), named=()) -> list[Place]:
+    """Places written in ``clause`` in order of appearance, without overlaps (the longer name wins).
+
+    ``named``: (start, end, "place"|"org") spans a lexical analyser tagged in the clause.
+    """
     cands: list[Place] = []
     # codes: S225省道, 204省道, G104
     for m in ROAD_CODE_RE.finditer(clause):
@@ -191,6 +197,18 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             if not compound:
                 strong.append((start, s_end))
             break
+    # the analyser's spans come after the grammar, so that they never cut a suffixed name's left edge;
+    # a span across grammar names ("青山溪下洋村段") loses to them, one that only extends a name's
+    # left edge ("中电科涞水电子科技园") wins
+    grammar = [(c.start, c.end) for c in cands]
+    for s, e, kind in named:
+        name = clause[s:e]
+        if any(gs < e and s < ge and ge != e for gs, ge in grammar):
+            continue
+        if _is_named_span(name):
+            suffix = next((x for x in _SUFFIXES_LONGEST if name.endswith(x) and len(name) > len(x)), None)
+            place_kind = SUFFIXES[suffix][0] if suffix and SUFFIXES[suffix][0] not in ("village", "town") else None
+            cands.append(Place(name, place_kind or ("named" if kind == "place" else "org"), s, e))
     brand_ends: set[int] = set()
     for m in _BRAND_RE.finditer(clause):
         b, bs = m.group("b"), m.start()
@@ -238,6 +256,19 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
                 cands.append(Place(tok, "bare", j, i))
     cands = [c for c in cands if not _inside_slogan(clause, c)]
     return _resolve(cands, town_names)
+
+
+def _is_named_span(name: str) -> bool:
+    """An analyser's LOC/ORG span that can stand as a place: not a level, authority or generic word."""
+    if len(name) < 2 or LEVEL_WORDS.search(name) or name in GENERIC_PREFIXES or name in SUFFIXES or name in WORK_NOUNS:
+        return False
+    if any(name.endswith(x) and name[:-len(x)] in GENERIC_PREFIXES for x in _SUFFIXES_LONGEST):
+        return False  # 城市道路, 工业园区: a kind, not a name
+    if re.fullmatch(r"[\u4e00-\u9fff]{1,4}(?:省|市|县|自治区|自治州|州|盟|旗)|中国|全国|俄罗斯|美国|日本|韩国|俄蒙|中俄|京津冀|长三角|珠三角", name):
+        return False  # an administrative unit or a country says whose, not where the works are
+    if re.search(r"^(?:省|市|县|区|镇|乡|村|国|党|政府|人大|政协|中央|国务院)|(?:委|政府|部|厅|局|办公室|委员会|人大|政协|党委|法院|检察院)$", name):
+        return False
+    return True
 
 
 def _inside_slogan(clause: str, p: Place) -> bool:

@@ -24,7 +24,7 @@ _OPENER_RE = "|".join(sorted(set(OPENERS), key=len, reverse=True))
 # Words a clause typically ends with; an opener right after them means a missing separator.
 CLAUSE_ENDS = ("任务", "项目", "进度", "工作", "整治", "改造", "行动", "力度", "体系", "投产", "工程", "建设", "水平", "机制", "品质")
 _CLAUSE_END_RE = "|".join(CLAUSE_ENDS)
-_GLUE = re.compile(rf"(?<=\d)(?=(?:{_OPENER_RE})[{CJK}])|(?<=(?:{_CLAUSE_END_RE}))(?=(?:{_OPENER_RE})[{CJK}])")
+_GLUE = re.compile(rf"(?<=\d)(?=(?:{_OPENER_RE})[{CJK}“])|(?<=(?:{_CLAUSE_END_RE}))(?=(?:{_OPENER_RE})[{CJK}“])")
 
 _NUMBERED_HEADING = [
     (1, re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*")),
@@ -96,7 +96,22 @@ def split_document(text: str, *, title: str | None = None, is_report: bool = Fal
         body = text[s:e]
         if title and body.strip() == title.strip():
             continue
-        head_end, level = _heading_at(text, s, e)
+        entry = _list_entry(text, s, e)
+        if entry:
+            # "(一)西瓜种植产业园项目:该项目位于我镇北漳村,总投资400万元,占地400余亩,…": one item per entry
+            section_stack = [stack[k] for k in sorted(stack)]
+            sentence_id += 1
+            es, ee = entry
+            clauses.append(Clause(text[es:ee], es, ee, sentence_id, section_stack[-1].text if section_stack else None,
+                                  _is_retrospective(section_stack, is_report), False, [h.text for h in section_stack]))
+            s = ee
+            while s < e and text[s] in "。；; ":
+                s += 1
+            if s >= e:
+                continue
+            head_end, level = s, 0
+        else:
+            head_end, level = _heading_at(text, s, e)
         if head_end > s:
             h = Heading(level, _clean_heading(text[s:head_end]), s, head_end)
             headings.append(h)
@@ -116,6 +131,27 @@ def split_document(text: str, *, title: str | None = None, is_report: bool = Fal
                 clauses.append(Clause(text[c_start:c_end], c_start, c_end, sentence_id, section, retro, glued,
                                       [h.text for h in section_stack]))
     return headings, clauses
+
+
+_ENTRY_NAME = re.compile(r"[^。；;:：,，]{2,30}?(?:项目|工程|工作)?[:：]")
+
+
+def _list_entry(text: str, s: int, e: int) -> tuple[int, int] | None:
+    """A numbered entry that names a project and then describes it after a colon: the span from the
+    name to the end of its first sentence, or None."""
+    line = text[s:e]
+    for _, rx in _NUMBERED_HEADING:
+        m = rx.match(line)
+        if m:
+            name = _ENTRY_NAME.match(line, m.end())
+            if not name or not re.search(r"项目|工程|基地|园|站|厂|库|路|桥", line[m.end():name.end()]):
+                return None
+            stop = _SENTENCE_END.search(line, name.end())
+            end = stop.start() if stop else len(line)
+            if end - name.end() < 4:
+                return None
+            return s + m.end(), s + end
+    return None
 
 
 def _clean_heading(h: str) -> str:

@@ -71,9 +71,12 @@ def read_geojson(data: bytes, name: str, options) -> Table:
     text = decode_text(data, name, "GeoJSON")
     doc, problems = parse_geojson_text(text, name)
     if doc is None:
-        raise ImportRefused(f"{name}: " + "; ".join(p.line().removeprefix(f"{name}: ").removeprefix(name).strip()
-                                                   for p in problems)
-                            + "; this is not a GeoJSON layer: export it again as GeoJSON (FeatureCollection)")
+        stripped = text.strip()
+        if stripped in ("null", "true", "false") or stripped[:1] in ('"', "-") or stripped[:1].isdigit():
+            what = f"holds the JSON value {stripped[:20]}, not a GeoJSON FeatureCollection"
+        else:
+            what = "; ".join(p.message if p.field == "(file)" else f"{p.field} {p.message}" for p in problems)
+        raise ImportRefused(f"{name}: {what}; export the layer again as GeoJSON (a FeatureCollection)")
     warnings = [p.line() for p in problems if p.field != "crs"]  # a crs member is read, not just warned about
     features = doc["features"]
     _too_many(len(features), name, limits)
@@ -186,7 +189,7 @@ def _to_wgs84_records(table: Table, src: SourceCrs | None, name: str) -> None:
             r.geometry = geojson_of(g)
         xs, ys = _sample(r.geometry for r in keep)
         check_landed(xs, ys, src, name)
-    table.crs_notes.append(src.storage_note(len(located)))
+        table.crs_notes.append(src.storage_note(len(located)))
 
 
 # ---- CSV / XLSX ------------------------------------------------------------------
@@ -390,7 +393,7 @@ def _ogr_table(layers: list[_Layer], name: str, options, notes: list[str], *, sh
         layer.frame = frame
     if src is not None:
         table.crs, table.datum = src, src.datum_original
-        if located:
+        if located and not src.is_wgs84:  # WGS-84 files are what the store holds: the datum line says so
             table.crs_notes.append(src.storage_note(located) + (f" in {len(layers)} layers" if len(layers) > 1 else ""))
     else:
         table.datum = "wgs84"

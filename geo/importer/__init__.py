@@ -26,6 +26,7 @@ Merge rules (``apply_import``):
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import re
@@ -160,11 +161,32 @@ def _default_plan(name: str) -> str:
     return "import-" + (re.sub(r"[^\w.-]+", "-", stem).strip("-") or "file")
 
 
+_TEMP_PATH = re.compile(re.escape(tempfile.gettempdir()) + r"""/geo-import-[^/\s'"]+(?:/[^\s'":;,)]*)?""")
+
+
+def _scrubbed(text: str, name: str) -> str:
+    """A message with our temp copies' paths replaced by the name of the user's file."""
+    return _TEMP_PATH.sub(name, text)
+
+
 def plan_import(source, filename: str | None = None, options: ImportOptions | None = None,
                 store=None) -> ImportPreview:
-    """Read, map and validate a file; nothing is written. ``store`` (optional) fills ``actions``."""
+    """Read, map and validate a file; nothing is written. ``store`` (optional) fills ``actions``.
+
+    Messages (refusals, warnings, bad rows) name the user's file, never a temp copy of it.
+    """
     options = options or ImportOptions()
     data, name = _read_source(source, filename, options.limits)
+    try:
+        preview = _plan(data, name, options, store)
+    except ImportRefused as exc:
+        raise ImportRefused(_scrubbed(str(exc), name)) from None
+    preview.warnings = [_scrubbed(w, name) for w in preview.warnings]
+    preview.rows_bad = [(row, _scrubbed(reason, name)) for row, reason in preview.rows_bad]
+    return preview
+
+
+def _plan(data: bytes, name: str, options: ImportOptions, store) -> ImportPreview:
     if not data.strip():
         raise ImportRefused(f"{name}: the file is empty")
     bad_maps = check_overrides(options.mapping)
@@ -381,10 +403,14 @@ def _plan_document(data: bytes, name: str, options: ImportOptions) -> ImportPrev
         path = Path(tmp) / name
         path.write_bytes(data)
         try:
-            doc, items = extract_file(path, plan_id=options.plan_id, town=options.town, county=options.county,
-                                      year=options.year)
+            with _quiet_readers() as notes:
+                doc, items = extract_file(path, plan_id=options.plan_id, town=options.town, county=options.county,
+                                          year=options.year)
         except ExtractError as exc:
-            raise ImportRefused(f"{name}: {exc}") from None
+            raise ImportRefused(f"{name}: " + str(exc).replace(f"{path}: ", "").replace(str(path), name)) from None
+    if notes:
+        preview.warnings.append(f"{name}: the reader noted: " + "; ".join(notes[:3])
+                                + (" (the text may be incomplete: check the items)" if kind_is_pdf(data) else ""))
     preview.document = doc
     _too_many = options.limits.max_rows
     if len(items) > _too_many:
@@ -406,6 +432,45 @@ def _plan_document(data: bytes, name: str, options: ImportOptions) -> ImportPrev
         preview.rows.append(n)
         preview.warnings += [f"item {n}: {w}" for w in warnings]
     return preview
+
+
+def kind_is_pdf(data: bytes) -> bool:
+    return data.startswith(b"%PDF-")
+
+
+@contextlib.contextmanager
+def _quiet_readers():
+    """pypdf (and python-docx) log repairs of damaged files to stderr; collect them as one preview warning."""
+    import logging
+    import warnings
+
+    notes: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record):
+            text = record.getMessage().strip().splitlines()[0][:160] if record.getMessage().strip() else ""
+            if text and text not in notes:
+                notes.append(text)
+
+    handler = _Collect(logging.WARNING)
+    loggers = [logging.getLogger(n) for n in ("pypdf", "PyPDF2", "docx")]
+    saved = [(lg.propagate, lg.level) for lg in loggers]
+    for lg in loggers:
+        lg.addHandler(handler)
+        lg.propagate = False
+        lg.setLevel(logging.WARNING)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield notes
+        for w in caught:
+            text = str(w.message).strip().splitlines()[0][:160] if str(w.message).strip() else ""
+            if text and text not in notes:
+                notes.append(text)
+    finally:
+        for lg, (propagate, level) in zip(loggers, saved):
+            lg.removeHandler(handler)
+            lg.propagate, lg.level = propagate, level
 
 
 # ---- merging ---------------------------------------------------------------------

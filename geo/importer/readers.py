@@ -353,7 +353,7 @@ def _read_layers(path: Path, name: str, options, *, encoding: str | None = None,
                 raise ImportRefused(str(exc)) from None
         _too_many(len(frame), name, options.limits)
         layers.append(_Layer(layer_name, frame, crs))
-    return layers, [f"GDAL: {n}" for n in notes[:3]]
+    return layers, [f"GDAL: {_gdal_message(Exception(n), path, name)}" for n in notes[:3]]
 
 
 def _settle_layers_crs(layers: list[_Layer], options, name: str) -> SourceCrs | None:

@@ -571,6 +571,11 @@ def read_shp(data: bytes, name: str, options) -> Table:
             raise ImportRefused(f"{name}: no .shp inside the zip")
         prj = {stem: (folder / f"{stem}.prj").read_text(encoding="utf-8", errors="replace")
                for stem, parts in stems.items() if "prj" in parts}
+        for stem, text in prj.items():  # GDAL stops at an unreadable .prj with a bare "missing ["
+            try:
+                prj_crs(text, f"{name}: {stem}.prj")
+            except CrsError as exc:
+                raise ImportRefused(str(exc)) from None
         # Without a .cpg GDAL would guess Latin-1; Chinese shapefiles are UTF-8 (ours) or GBK (older ArcGIS).
         encoding = None if all("cpg" in parts for parts in stems.values() if "shp" in parts) else "UTF-8"
         try:

@@ -136,7 +136,8 @@ class ImportResult:
                 f"{len(self.conflicts)} conflict(s) skipped")
 
 
-def _read_source(source, filename: str | None, limits: Limits) -> tuple[bytes, str]:
+def read_source(source, filename: str | None, limits: Limits) -> tuple[bytes, str]:
+    """(bytes, safe display name) of an upload (bytes + its name) or a path, within the size limit."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         name = safe_filename(filename)
@@ -176,7 +177,7 @@ def plan_import(source, filename: str | None = None, options: ImportOptions | No
     Messages (refusals, warnings, bad rows) name the user's file, never a temp copy of it.
     """
     options = options or ImportOptions()
-    data, name = _read_source(source, filename, options.limits)
+    data, name = read_source(source, filename, options.limits)
     try:
         preview = _plan(data, name, options, store)
     except ImportRefused as exc:
@@ -214,7 +215,7 @@ def _plan(data: bytes, name: str, options: ImportOptions, store) -> ImportPrevie
             preview = _preview_table(table, name, kind, options, datum, store)
         except ProjectedWithoutCrs as exc:
             from geo.crs import suggestion_text
-            raise ImportRefused(f"{exc}; {suggestion_text(exc.eastings, exc.northings, _longitude_hint(options))}"
+            raise ImportRefused(f"{exc}; {suggestion_text(exc.eastings, exc.northings, longitude_hint(options.places_path))}"
                                 ) from None
     else:
         raise ImportRefused(f"{name}: not a file type the import knows; use GeoJSON, CSV, XLSX, KML/KMZ, "
@@ -225,13 +226,13 @@ def _plan(data: bytes, name: str, options: ImportOptions, store) -> ImportPrevie
     return preview
 
 
-def _longitude_hint(options: ImportOptions) -> float | None:
+def longitude_hint(places_path=None) -> float | None:
     """Longitude of the places the data folder is about (its county or towns), to pick a Gauss-Krüger zone."""
     from geo import config
     from geo.gazetteer import GazetteerError, load_gazetteer
 
     try:
-        places = load_gazetteer(options.places_path or config.places_path()).places
+        places = load_gazetteer(places_path or config.places_path()).places
     except (GazetteerError, OSError):
         return None
     from geo.query import geometry_bounds

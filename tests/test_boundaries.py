@@ -237,3 +237,17 @@ def test_build_locates_village_items_by_boundary_and_takes_areas_from_it(town, t
     assert tea["properties"]["precision"] == "village" and tea["properties"]["area"] == "甲岙村"
     assert tea["geometry"]["type"] == "Polygon"
     assert report.counts["village"] >= 2
+
+
+def test_map_draws_a_bounded_village_and_puts_its_badge_inside(town, tmp_path):
+    from geo.mapview.aggregate import badge_features
+    from geo.mapview.context import load_places
+
+    gpkg = tmp_path / "村界.gpkg"
+    boundary_frame(["甲岙村"]).to_file(gpkg, engine="pyogrio")
+    apply_boundaries(preview_boundaries(gpkg, places_path=town / "places.geojson"), "王工")
+    places = load_places(town / "places.geojson")
+    assert [f["id"] for f in places.outlines] == ["990000000001"]
+    item = make_item("t-v", area="甲岙村", precision="village")
+    badge = badge_features([item], places)[0]
+    assert shapely.geometry.shape(badge["geometry"]).within(square(0)) and badge["properties"]["count"] == 1

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import json
 import math
 import re
 import tempfile
@@ -286,7 +285,9 @@ def _gdal_message(exc: Exception, path: Path, name: str) -> str:
 
 def _python_value(v):
     """A cell from a GeoDataFrame as a plain Python value (None for missing)."""
-    if v is None:
+    import pandas as pd
+
+    if v is None or v is pd.NA or v is pd.NaT:
         return None
     if hasattr(v, "isoformat"):
         try:

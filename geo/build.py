@@ -9,7 +9,9 @@ Geometry is only ever taken from the gazetteer (the location of record):
   an item's location.
 
 ``area`` is the one village the places resolve to, 镇区 for places of the town seat, 全镇 for an
-item without places, else null. Human edits survive through ``store.merge_extracted``.
+item without places, else null; where the gazetteer has village boundaries, a located item's
+area is the boundary it lies in (``geo.areas``, a spatial join). Human edits survive through
+``store.merge_extracted``.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from geo.areas import assign_areas
 from geo.contract import ADMIN_KINDS, AREA_TOWN_SEAT, AREA_WHOLE_TOWN, PLAN_SUFFIXES, coarsest
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.geocode import GeocodeResult, GeocoderChain, configured_providers
@@ -283,8 +286,9 @@ def build_plan(plan_path: str | Path, output: str | Path | None = None, *, store
         props = dict(props)
         if not props.get("county") and county_name:
             props["county"] = county_name
-        feature = item_feature(props, gazetteer, chain)
-        features.append(feature)
+        features.append(item_feature(props, gazetteer, chain))
+    assign_areas(features, gazetteer.places)  # where boundaries exist, the area is the one the item lies in
+    for feature in features:
         fp = feature["properties"]
         report.counts[bucket(fp, feature["geometry"])] += 1
         report.areas[fp.get("area")] += 1

@@ -25,14 +25,15 @@ GEO = ROOT / "geo"
 # Floors, lowest first. A module may import modules on its own floor or below, never above.
 FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("words and rules", ("geo", "geo.contract", "geo.config", "geo.ids", "geo.filenames", "geo.i18n")),
-    ("geometry, filters, validation", ("geo.query", "geo.coords", "geo.validate", "geo.validate_location")),
+    ("geometry, filters, validation", ("geo.query", "geo.coords", "geo.areas", "geo.validate", "geo.validate_location")),
     ("data: stores, places, extraction, geocoding", (
         "geo.store", "geo.store.*", "geo.gazetteer", "geo.gazetteer.*", "geo.extract", "geo.extract.*",
         "geo.geocode", "geo.geocode.*", "geo.auth", "geo.photos", "geo.synthetic")),
     ("work: build, locate, edit, map, import, export, report", (
         "geo.build", "geo.locate", "geo.field", "geo.editing", "geo.corrections", "geo.plantext", "geo.table",
         "geo.assets", "geo.mapview", "geo.mapview.*", "geo.importer", "geo.importer.*", "geo.export",
-        "geo.export.*", "geo.report", "geo.report.*", "geo.projector", "geo.projector.*")),
+        "geo.export.*", "geo.report", "geo.report.*", "geo.projector", "geo.projector.*", "geo.crs",
+        "geo.boundaries")),
     ("the CLI's shared pieces", ("geo.cli",)),
     ("wings: the app, the commands, the benchmarks", (
         "geo.app", "geo.app.*", "geo.__main__", "geo.*.cli", "geo.*_cli", "geo.bench", "geo.bench.*")),

@@ -1,16 +1,15 @@
-"""Shared by the GeoPackage and Shapefile writers: items as typed OGR columns written with pyogrio.
+"""Shared by the GeoPackage and Shapefile writers: items as a typed GeoDataFrame written with ``to_file``.
 
-GDAL (through pyogrio, a runtime dependency) does the file formats; geopandas is
-not needed. Column values use the same codec as CSV (``fields.py``), so labels,
-place lists and spans read the same in every format.
+geopandas (pyogrio engine, GDAL underneath) does the file formats and pyproj the
+projection: ``--crs EPSG:4549`` writes Gauss-Krüger metres with the matching .prj /
+srs_id, for people who work in their land-survey CRS. Column values use the same codec
+as CSV (``fields.py``), so labels, place lists and spans read the same in every format.
 """
 from __future__ import annotations
 
 import json
 import warnings
 from pathlib import Path
-
-import numpy as np
 
 from geo.export.fields import extra_properties, encode_value, table_columns, FLOAT_FIELDS, INT_FIELDS
 
@@ -29,36 +28,43 @@ def cell(col: str, props: dict):
     return encode_value(col, props)
 
 
-def wkb(geometry: dict | None):
+def shape(geometry: dict | None):
     if not geometry:
         return None
     import shapely.geometry
 
-    return shapely.geometry.shape(geometry).wkb
+    return shapely.geometry.shape(geometry)
 
 
-def typed_array(col: str, values: list):
-    """(numpy array, null mask or None) for one column."""
-    if col in INT_FIELDS or col in FLOAT_FIELDS:
-        mask = np.array([v is None for v in values])
-        dtype = np.int64 if col in INT_FIELDS else np.float64
-        arr = np.array([0 if v is None else v for v in values], dtype=dtype)
-        return arr, (mask if mask.any() else None)
-    return np.array(values, dtype=object), None
+def typed_series(kind: str, values: list):
+    """A pandas column whose dtype GDAL maps to the right field type; missing values are NULL, not 0."""
+    import pandas as pd
+
+    if kind in INT_FIELDS:
+        return pd.array(values, dtype="Int64")
+    if kind in FLOAT_FIELDS:
+        return pd.array(values, dtype="Float64")
+    return pd.array(values, dtype=object)
+
+
+def items_frame(names: list[str], columns: list[list], kinds: list[str], geometries: list, crs: str | None = None):
+    """The GeoDataFrame of one output layer, in WGS-84 or reprojected to ``crs``."""
+    import geopandas as gpd
+
+    frame = gpd.GeoDataFrame({n: typed_series(k, v) for n, k, v in zip(names, kinds, columns)},
+                             geometry=gpd.GeoSeries(geometries, crs=WGS84_CRS))
+    if crs and crs != WGS84_CRS:
+        frame = frame.to_crs(crs)
+    return frame
 
 
 def write_layer(path: Path, names: list[str], columns: list[list], kinds: list[str], geometries: list,
-                *, driver: str, geometry_type: str, layer: str | None = None, **options) -> None:
-    data, masks = [], []
-    for kind, values in zip(kinds, columns):
-        arr, mask = typed_array(kind, values)
-        data.append(arr)
-        masks.append(mask)
-    import pyogrio.raw
-
+                *, driver: str, geometry_type: str, layer: str | None = None, crs: str | None = None,
+                **options) -> None:
+    frame = items_frame(names, columns, kinds, geometries, crs)
     with warnings.catch_warnings():
         # GDAL warns about things we handled ourselves (e.g. field name laundering we already did).
         warnings.simplefilter("ignore", RuntimeWarning)
-        pyogrio.raw.write(str(path), np.array(geometries, dtype=object), data, names, field_mask=masks,
-                          driver=driver, geometry_type=geometry_type, crs=WGS84_CRS, encoding="UTF-8",
-                          layer=layer, promote_to_multi=False, **options)
+        warnings.simplefilter("ignore", UserWarning)
+        frame.to_file(str(path), driver=driver, engine="pyogrio", layer=layer, encoding="UTF-8",
+                      geometry_type=geometry_type, promote_to_multi=False, **options)

@@ -10,14 +10,14 @@
   ``<name>`` itself). Items without geometry are kept as null-shape records in the first
   file. A GeometryCollection is written part by part into the files of its parts, each
   row with the same id, ``geom_type`` GeometryCollection and its ``geom_part`` index.
-- Coordinates are WGS-84 (EPSG:4326, in the .prj).
+- Coordinates are WGS-84 (EPSG:4326) unless ``crs`` asks for another (e.g. EPSG:4549); the .prj says which.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
 from geo.export.fields import COLUMN_LABELS, FLOAT_FIELDS, INT_FIELDS
-from geo.export.ogr import DATA_COLUMNS, cell, wkb, write_layer
+from geo.export.ogr import DATA_COLUMNS, cell, shape, write_layer
 
 SHAPEFILE_FIELDS = {
     "id": "id", "name": "name", "category": "category", "status": "status", "area": "area",
@@ -72,7 +72,8 @@ def _rows(features: list[dict]) -> dict[str, list[tuple[dict, dict | None, int |
     return {k: layers[k] for k in used}
 
 
-def write(features: list[dict], path: Path, *, datum: str = "wgs84", source: str | None = None) -> list[Path]:
+def write(features: list[dict], path: Path, *, datum: str = "wgs84", source: str | None = None,
+          crs: str | None = None) -> list[Path]:
     path = Path(path)
     stem = path.with_suffix("")
     layers = _rows(features)
@@ -100,15 +101,18 @@ def write(features: list[dict], path: Path, *, datum: str = "wgs84", source: str
         columns += [[t for *_, t in rows], [i for _, _, i, _ in rows]]
         for suffix in SIDECARS:
             target.with_suffix(suffix).unlink(missing_ok=True)
-        write_layer(target, names, columns, kinds, [wkb(g) for _, g, _, _ in rows],
-                    driver="ESRI Shapefile", geometry_type=LAYER_GEOMETRY[kind])
+        write_layer(target, names, columns, kinds, [shape(g) for _, g, _, _ in rows],
+                    driver="ESRI Shapefile", geometry_type=LAYER_GEOMETRY[kind], crs=crs)
         written += [target.with_suffix(s) for s in SIDECARS if target.with_suffix(s).exists()]
     notes = path.with_suffix(".fields.txt")
-    notes.write_text(field_notes(layers, continuation, source), encoding="utf-8")
+    notes.write_text(field_notes(layers, continuation, source, crs), encoding="utf-8")
     return written + [notes]
 
 
-def field_notes(layers: dict, continuation: dict[str, int], source: str | None) -> str:
+def field_notes(layers: dict, continuation: dict[str, int], source: str | None, crs: str | None = None) -> str:
+    from geo.crs import label, parse_crs
+
+    crs_text = "WGS-84 (EPSG:4326, .prj)" if not crs or crs == "EPSG:4326" else f"{label(parse_crs(crs))} (.prj)"
     lines = ["字段对照 (Shapefile 字段名最多 10 个字符) / field names of this shapefile", "",
              "shapefile 字段\t项目字段 (contract)\t中文名"]
     for col, short in SHAPEFILE_FIELDS.items():
@@ -117,7 +121,7 @@ def field_notes(layers: dict, continuation: dict[str, int], source: str | None) 
         for n in range(2, continuation.get(col, 1) + 1):
             lines.append(f"{continuation_name(short, n)}\t{col} (续 {n})\t{label} (续 {n})")
     lines += ["",
-              "编码: UTF-8 (.cpg)。坐标系: WGS-84 (EPSG:4326, .prj)。",
+              f"编码: UTF-8 (.cpg)。坐标系: {crs_text}。",
               f"文本超过 {DBF_TEXT_BYTES} 字节时在 <字段>_2、<字段>_3 … 中续写, 读取时按顺序拼接。",
               "无几何的条目 (未定位) 以空几何记录保存在第一个文件中。",
               "文件: " + ", ".join(layers) + " (几何类型混合时按类型分文件)。",

@@ -10,7 +10,7 @@ SeedReport``, ``detect_town(text, title=…, town=…, county=…) -> Detection`
 """
 from geo.gazetteer.core import (
     PLACE_PRECISIONS, Gazetteer, GazetteerError, Match, load_gazetteer, name_variants, normalise_name,
-    place_schema, validate_place, write_places,
+    place_schema, rewrite_places, validate_place, write_places,
 )
 from geo.gazetteer.seed import SeedError, seed_places
 from geo.gazetteer.divisions import (  # noqa: E402  (after core: divisions uses GazetteerError)
@@ -21,7 +21,7 @@ from geo.gazetteer.towns import SeedReport, seed_town  # noqa: E402
 
 __all__ = [
     "PLACE_PRECISIONS", "Gazetteer", "GazetteerError", "Match", "SeedError", "load_gazetteer", "name_variants",
-    "normalise_name", "place_schema", "seed_places", "validate_place", "write_places",
+    "normalise_name", "place_schema", "rewrite_places", "seed_places", "validate_place", "write_places",
     "AmbiguousTown", "Detection", "DivisionsError", "IndexMissing", "SeedReport", "TownInfo", "UnknownTown",
     "VillageInfo", "detect_town", "open_index", "search_towns", "seed_town",
 ]

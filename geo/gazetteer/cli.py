@@ -1,7 +1,8 @@
-"""``python -m geo gazetteer seed|towns|villages|lookup|unlocated``: build and query data/places.geojson.
+"""``python -m geo gazetteer seed|towns|villages|lookup|unlocated|boundaries``: build and query data/places.geojson.
 
 ``seed --town 上盘镇 --county 临海市 [--data DIR]`` seeds a town from the national index;
-``seed --sources DIR`` rebuilds from a folder of collected source files (the reference set).
+``seed --sources DIR`` rebuilds from a folder of collected source files (the reference set);
+``boundaries FILE`` stores village or town outlines from a boundary file as the places' geometry.
 """
 from __future__ import annotations
 
@@ -47,6 +48,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
     unl = sub.add_parser("unlocated", help="places items refer to that have no location yet")
     unl.add_argument("--items", default=None, help="projects.geojson (default: DATA_DIR/projects.geojson)")
     unl.add_argument("--places", default=None)
+    bnd = sub.add_parser("boundaries", help="village/town boundaries from a GIS file become the places' geometry")
+    bnd.add_argument("file", help="polygons: zipped Shapefile, GeoPackage, GeoJSON or KML/KMZ, in any declared CRS")
+    bnd.add_argument("--name-field", default=None, help="field holding the village name, e.g. 村名 (default: guessed)")
+    bnd.add_argument("--code-field", default=None,
+                     help="field holding the 12-digit 区划代码, e.g. XZQDM (default: guessed)")
+    bnd.add_argument("--licence", default=None, help="who made the boundaries and who may use them (stored)")
+    bnd.add_argument("--crs", default=None, metavar="EPSG:xxxx", help="CRS of a file that states none")
+    bnd.add_argument("--layer", action="append", default=[], metavar="NAME", help="only this layer; repeatable")
+    bnd.add_argument("--town", default=None, help="match names only within this town")
+    bnd.add_argument("--make-valid", action="store_true", help="repair invalid polygons with shapely make_valid")
+    bnd.add_argument("--places", default=None, help="places file (default: DATA_DIR/places.geojson)")
+    bnd.add_argument("--store", default=None,
+                     help="data folder or postgresql:// URL whose items get areas by spatial join (default: GEO_DATA_DIR)")
+    bnd.add_argument("--yes", action="store_true", help="write (without it: preview only)")
+    bnd.add_argument("--user", default=None, help="who is importing (audit); default $USER")
 
 
 def _source_timestamp(sources: Path) -> str:
@@ -72,6 +88,8 @@ def run(args: argparse.Namespace) -> int:
                 "score": m.score, "alternatives": list(m.alternatives),
                 "located": m.geometry is not None}, ensure_ascii=False, indent=1))
             return 0 if m else 1
+        if args.action == "boundaries":
+            return _boundaries(args)
         if args.action == "unlocated":
             gaz = load_gazetteer(args.places)
             items_path = Path(args.items) if args.items else config.projects_path()
@@ -125,6 +143,32 @@ def _villages(args) -> int:
         former = "" if v.listing == "current" else f"  former (NBS {v.years[0]}–{v.years[1]})"
         also = f"  also {'、'.join(v.former_names)}" if v.former_names else ""
         print(f"{v.code}\t{v.name}\t{v.nbs_name}{former}{also}")
+    return 0
+
+
+def _boundaries(args) -> int:
+    import os
+
+    from geo.boundaries import BoundaryError, apply_boundaries, preview_boundaries
+    from geo.store import StoreError, open_store
+
+    try:
+        preview = preview_boundaries(args.file, name_field=args.name_field, code_field=args.code_field,
+                                     licence=args.licence, crs=args.crs, layers=tuple(args.layer),
+                                     make_valid=args.make_valid, town=args.town, places_path=args.places)
+    except BoundaryError as exc:
+        raise CliError(str(exc)) from None
+    for line in preview.lines():
+        print(line)
+    if not args.yes:
+        print("preview only: nothing written; run again with --yes to store the matched boundaries")
+        return 0 if preview.ready else 1
+    try:
+        store = open_store(args.store) if args.store or not args.places else None
+        result = apply_boundaries(preview, args.user or os.environ.get("USER") or "import", store=store)
+    except (BoundaryError, StoreError) as exc:
+        raise CliError(str(exc)) from None
+    print("stored: " + result.summary())
     return 0
 
 

@@ -478,6 +478,33 @@ def _check_places(features: list, where: str) -> list[dict]:
     return features
 
 
+def rewrite_places(source, change) -> list[dict]:
+    """Change many places at once (seeding a town, importing boundaries) under the store's lock.
+
+    ``change(features) -> (features, changed ids, audit entries) | None`` (None: nothing to write);
+    the changed places are validated before anything is written. ``source``: a places file, a
+    store, or None (the configured store). Returns the places after the change.
+    """
+    file, target = _places_of(source)
+    where = str(file) if file is not None else target.places_where()
+
+    def checked(features):
+        result = change(_check_places(features, where))
+        if result is None:
+            return None
+        features, changed, entries = result
+        only = set(changed)
+        problems = [p for i, f in enumerate(features, 1) if f.get("id") in only for p in validate_place(f, i)]
+        if problems:
+            raise GazetteerError("; ".join(p.line() for p in problems[:5]))
+        return features, entries
+
+    try:
+        return target.rewrite_places(checked)
+    except StoreError as exc:
+        raise GazetteerError(str(exc)) from None
+
+
 def _places_of(source) -> tuple[Path | None, object]:
     """(file path or None, what reads and writes the places) for a path, a store, or None (the configured store)."""
     if source is None:

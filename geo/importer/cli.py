@@ -23,6 +23,14 @@ def configure(parser) -> None:
     parser.add_argument("--datum", default=None,
                         help="datum of the file's coordinates: wgs84, gcj02 (高德/奥维) or bd09 (百度); "
                         "default: what the file states, else wgs84")
+    parser.add_argument("--crs", default=None, metavar="EPSG:xxxx",
+                        help="CRS of the coordinates when the file states none, e.g. EPSG:4549 (CGCS2000 "
+                        "3-degree Gauss-Krüger CM 120°E); a file's own .prj / srs_id / crs is used without it")
+    parser.add_argument("--layer", action="append", default=[], metavar="NAME",
+                        help="read only this layer of a multi-layer file (GPKG, KML folders); repeatable")
+    parser.add_argument("--make-valid", action="store_true",
+                        help="repair invalid (self-intersecting) polygons with shapely make_valid instead of "
+                        "refusing those rows")
     parser.add_argument("--plan", default=None, help="plan id for the imported items (default: from the file name)")
     parser.add_argument("--town", default=None)
     parser.add_argument("--county", default=None)
@@ -45,7 +53,8 @@ def run(args) -> int:
 
     user = args.user or os.environ.get("USER") or "import"
     options = ImportOptions(mapping=_mapping(args.map), datum=args.datum, plan_id=args.plan, town=args.town,
-                            county=args.county, year=args.year, user=user)
+                            county=args.county, year=args.year, user=user, crs=args.crs,
+                            layers=tuple(args.layer), make_valid=args.make_valid)
     try:
         store = open_store(args.store)
         preview = plan_import(args.file, None, options, store=store)
@@ -69,7 +78,9 @@ def run(args) -> int:
         print("preview only: nothing written; run again with --yes to import the valid rows")
         return 1 if preview.rows_bad and not preview.rows_ok else 0
     if not preview.rows_ok:
-        raise CliError(f"{preview.filename}: no valid rows to import; fix the bad rows listed above")
+        if preview.rows_bad:
+            raise CliError(f"{preview.filename}: no valid rows to import; fix the bad rows listed above")
+        raise CliError(f"{preview.filename}: holds no items to import; check that it is the file you meant")
     try:
         result = apply_import(preview, store, user)
     except StoreError as exc:

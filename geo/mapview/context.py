@@ -12,8 +12,17 @@ import folium
 
 from geo.coords import convert_geometry
 
-OUTLINE_KINDS = ("county", "town")
+OUTLINE_KINDS = ("county", "town", "village")
 POINT_KINDS = ("town", "village")
+
+
+def _representative(feature: dict) -> dict:
+    """A village known by its boundary is also a point (for its count badge): a point inside the outline."""
+    import shapely.geometry
+
+    point = shapely.geometry.shape(feature["geometry"]).representative_point()
+    return {"type": "Feature", "id": feature.get("id"), "properties": feature.get("properties") or {},
+            "geometry": {"type": "Point", "coordinates": [point.x, point.y]}}
 
 
 @dataclass
@@ -55,6 +64,14 @@ def places_from_features(features) -> Places:
         kind = props.get("kind")
         if geom.get("type") in ("Polygon", "MultiPolygon") and kind in OUTLINE_KINDS:
             out.outlines.append(f)
+            if kind == "village":
+                try:
+                    point = _representative(f)
+                except Exception:  # a damaged outline: drawn as it is, just without a badge point
+                    continue
+                for name in [props.get("name"), *(props.get("aliases") or [])]:
+                    if isinstance(name, str) and name and name not in out.points:
+                        out.points[name] = point
         elif geom.get("type") == "Point" and kind in POINT_KINDS:
             for name in [props.get("name"), *(props.get("aliases") or [])]:
                 if isinstance(name, str) and name and name not in out.points:

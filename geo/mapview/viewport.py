@@ -3,8 +3,9 @@
 Up to ``LARGE`` precisely located items the app sends them all in one GeoJson layer and
 pan/zoom never reruns the script. Above it the map works in *viewport mode*:
 
-* the view's bounds (returned by st_folium on move/zoom) select the items, through a
-  numpy bounding-box index built once per loaded item list (not per rerun);
+* the view's bounds (returned by st_folium on move/zoom) select the items through the
+  spatial index (an R-tree, ``GeoSeries.sindex``) of a GeoSeries of the items' bounding
+  boxes, built once per loaded item list (not per rerun);
 * when at most ``MAX_FEATURES`` items meet the (padded) view they are drawn as usual;
 * otherwise they are counted per cell of a grid fixed to the zoom level (so badges do
   not jump while panning) and each cell is one count badge at the mean position of its
@@ -48,7 +49,7 @@ _CELL_HTML = ('<div style="transform:translate(-50%,-50%);display:inline-block;m
 
 # ---- the index -------------------------------------------------------------------
 class LocatedIndex:
-    """Bounding boxes of the precisely located items of one feature list, as numpy arrays."""
+    """Bounding boxes of the precisely located items of one feature list, and their spatial index."""
 
     def __init__(self, features: list[dict]):
         self.features = features
@@ -63,6 +64,19 @@ class LocatedIndex:
         self.located = ~np.isnan(boxes[:, 0])
         self.cx = (boxes[:, 0] + boxes[:, 2]) / 2
         self.cy = (boxes[:, 1] + boxes[:, 3]) / 2
+        self._where = np.flatnonzero(self.located)  # row of the box series → position in ``features``
+        self._sindex = None
+
+    @property
+    def sindex(self):
+        """The R-tree of the located items' boxes (geopandas/shapely STRtree), built on first use."""
+        if self._sindex is None:
+            import geopandas as gpd
+            import shapely
+
+            b = self.boxes[self._where]
+            self._sindex = gpd.GeoSeries(shapely.box(b[:, 0], b[:, 1], b[:, 2], b[:, 3])).sindex
+        return self._sindex
 
     def positions(self, subset: Iterable[dict]) -> np.ndarray:
         """Positions in the indexed list of the located items of ``subset`` (a filter of it)."""
@@ -73,10 +87,13 @@ class LocatedIndex:
 
     def meeting(self, idx: np.ndarray, bbox: tuple[float, float, float, float]) -> np.ndarray:
         """Those of ``idx`` whose bounds meet ``bbox`` (the same test as geo.query.matches)."""
-        w, s, e, n = bbox
-        b = self.boxes[idx]
-        keep = (b[:, 0] <= e) & (b[:, 2] >= w) & (b[:, 1] <= n) & (b[:, 3] >= s)
-        return idx[keep]
+        import shapely
+
+        if not len(idx) or not len(self._where):
+            return idx[:0]
+        hit = np.zeros(len(self.features), dtype=bool)
+        hit[self._where[self.sindex.query(shapely.box(*bbox))]] = True  # boxes meeting the box, edges included
+        return idx[hit[idx]]
 
     def bounds(self, idx: np.ndarray | None = None) -> tuple[float, float, float, float] | None:
         b = self.boxes[self.located] if idx is None else self.boxes[idx]

@@ -246,6 +246,9 @@ class FileStore:
     def update_places(self, change) -> list[dict]:
         return self.places_file.update_places(change)
 
+    def rewrite_places(self, change) -> list[dict]:
+        return self.places_file.rewrite_places(change)
+
     def places_revision(self) -> tuple | None:
         return self.places_file.revision()
 

@@ -366,22 +366,7 @@ class PostgisStore:
             raise StoreError("places: not a GeoJSON FeatureCollection (no features list); check the gazetteer file")
         members = {k: v for k, v in collection.items() if k not in ("type", "features")}
         with self._transaction() as conn:
-            conn.execute("DELETE FROM places")
-            conn.execute("INSERT INTO collections (name, members) VALUES ('places', %s) "
-                         "ON CONFLICT (name) DO UPDATE SET members = EXCLUDED.members", (Jsonb(members),))
-            with conn.cursor().copy("COPY places (seq, id, name, kind, props, geojson, extra, geom) "
-                                    "FROM STDIN") as cp:
-                for pos, f in enumerate(features):
-                    if not isinstance(f, dict):
-                        raise StoreError(f"places: feature #{pos + 1} is not an object; fix the gazetteer file")
-                    props = f.get("properties")
-                    p = props if isinstance(props, dict) else {}
-                    extra = {k: v for k, v in f.items() if k not in ("type", "geometry", "properties")}
-                    pid = f.get("id", p.get("id"))
-                    cp.write_row((pos, None if pid is None else str(pid), _text_or_none(p.get("name")),
-                                  _text_or_none(p.get("kind") or p.get("type")), _json(props),
-                                  _json(f.get("geometry")), _json(extra) if extra else None,
-                                  _ewkb(f.get("geometry"))))
+            _write_places(conn, features, members)
 
     # ---- administration --------------------------------------------------
     def schema_versions(self) -> list[tuple[int, str]]:
@@ -487,6 +472,23 @@ class PostgisStore:
             conn.execute("INSERT INTO collections (name, members) VALUES ('places', '{}'::jsonb) "
                          "ON CONFLICT (name) DO NOTHING")
             conn.execute("INSERT INTO places_audit (entry) VALUES (%s)", (Jsonb(entry),))
+        return features
+
+    def rewrite_places(self, change) -> list[dict]:
+        """In one transaction: lock the places, ``change(features) -> (features, audit entries) | None``,
+        write them all and log the entries (many places at once: seeding, boundaries)."""
+        with self._transaction() as conn:
+            conn.execute("LOCK TABLE places IN EXCLUSIVE MODE")
+            members = conn.execute("SELECT members FROM collections WHERE name = 'places'").fetchall()
+            rows = conn.execute("SELECT seq, props, geojson, extra FROM places ORDER BY seq").fetchall()
+            features = [_place_feature(r[1:]) for r in rows]
+            result = change(list(features))
+            if result is None:
+                return features
+            features, entries = result
+            _write_places(conn, features, members[0][0] if members else {})
+            for entry in entries:
+                conn.execute("INSERT INTO places_audit (entry) VALUES (%s)", (Jsonb(entry),))
         return features
 
     def places_revision(self) -> tuple:
@@ -768,4 +770,21 @@ def _where(flt: ItemFilter) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
-
+def _write_places(conn, features: list, members: dict) -> None:
+    """Replace the gazetteer inside the open transaction ``conn``."""
+    conn.execute("DELETE FROM places")
+    conn.execute("INSERT INTO collections (name, members) VALUES ('places', %s) "
+                 "ON CONFLICT (name) DO UPDATE SET members = EXCLUDED.members", (Jsonb(members),))
+    with conn.cursor().copy("COPY places (seq, id, name, kind, props, geojson, extra, geom) "
+                            "FROM STDIN") as cp:
+        for pos, f in enumerate(features):
+            if not isinstance(f, dict):
+                raise StoreError(f"places: feature #{pos + 1} is not an object; fix the gazetteer file")
+            props = f.get("properties")
+            p = props if isinstance(props, dict) else {}
+            extra = {k: v for k, v in f.items() if k not in ("type", "geometry", "properties")}
+            pid = f.get("id", p.get("id"))
+            cp.write_row((pos, None if pid is None else str(pid), _text_or_none(p.get("name")),
+                          _text_or_none(p.get("kind") or p.get("type")), _json(props),
+                          _json(f.get("geometry")), _json(extra) if extra else None,
+                          _ewkb(f.get("geometry"))))

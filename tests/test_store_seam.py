@@ -149,3 +149,32 @@ def test_store_copy_carries_the_placement_log_and_photo_files(pg_url, tmp_path):
         assert [r["id"] for r in locate.undoable(s)] == [placed.placement_id]
         assert photos.photo_bytes(photo.file, s) == _png()
         assert load_gazetteer(store=s).get("V2")["geometry"] is not None
+
+
+def test_many_places_change_at_once_through_the_store_or_not_at_all(store):
+    from geo.gazetteer import GazetteerError, rewrite_places
+
+    write_places(None, _places(), store=store)
+    before = store.places_revision()
+
+    def rename_villages(features):
+        for f in features:
+            if f["properties"]["kind"] == "village":
+                f["properties"]["aliases"] = f["properties"]["aliases"] + ["新名"]
+        changed = [f["id"] for f in features if f["properties"]["kind"] == "village"]
+        return features, changed, [{"action": "test_rewrite", "places": changed}]
+
+    rewrite_places(store, rename_villages)
+    gaz = load_gazetteer(store=store)
+    assert all("新名" in gaz.get(v)["properties"]["aliases"] for v in ("V1", "V2"))
+    assert store.places_revision() != before
+
+    def break_one(features):
+        features[2]["properties"]["kind"] = "not-a-kind"
+        return features, [features[2]["id"]], []
+
+    with pytest.raises(GazetteerError):
+        rewrite_places(store, break_one)  # an invalid changed place: nothing is written
+    assert load_gazetteer(store=store).get("V1")["properties"]["kind"] == "village"
+    unchanged = store.places_revision()
+    assert rewrite_places(store, lambda features: None) and store.places_revision() == unchanged

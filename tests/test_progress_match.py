@@ -147,3 +147,19 @@ def test_evidence_spans_index_the_document_text():
     assert text[ev.start:ev.end] == "石门坑水库除险加固项目通过竣工验收"
     assert text[ev.cue_start:ev.cue_end] in ("通过竣工验收", "竣工", "验收")
     assert ev.line == text.count("\n", 0, ev.start) + 1
+
+
+def test_evidence_html_marks_the_work_and_escapes_the_document():
+    from geo.progress import evidence_html
+
+    items = [item("a", "完成石门坑水库除险加固工程", ["石门坑水库"])]
+    rv = review(items, "<script>alert(1)</script>石门坑水库除险加固项目通过竣工验收。")
+    html = evidence_html(rv.document.text, by_item(rv)["a"])
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert '<mark class="progress-work">' in html and '<mark class="progress-cue">' in html
+
+
+def test_items_without_a_town_are_still_matched():
+    items = [make_item("a", text="完成石门坑水库除险加固工程", places=["石门坑水库"], town=None)]
+    rv = review_items(items, read_text("2022年工作总结\n石门坑水库除险加固项目通过竣工验收。\n", name="s.txt"))
+    assert by_item(rv)["a"].status == "completed"

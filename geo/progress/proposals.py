@@ -187,6 +187,8 @@ def _items_of_town(features: list[dict], document: ProgressDocument, town: str |
     want_town = town or document.town
     want_county = county or document.county
     listing = "、".join(f"{t}（{n} 项）" for t, n in towns.most_common() if t) or "no town"
+    if not named:  # items built from a plan whose title named no town: nothing to check against
+        return want_town or "（未注明镇）", want_county, live
     if want_town:
         mine = [f for f in live if same_place_name((f.get("properties") or {}).get("town"), want_town)]
         if want_county:

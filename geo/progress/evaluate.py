@@ -17,7 +17,10 @@ pair the plan is built into a throwaway store, the document is reviewed exactly 
 Two stores are scored: the plan as the extractor reads it ("extracted"), and the plan after
 a reviewer has added the clauses the extractor missed, with the plan page's own function
 ("reviewed"), which measures the matching alone. Pairs marked ``held_out`` were written and
-labelled before the rules and are reported apart. The last line is one JSON object.
+labelled before the rules saw them and are pooled apart; those also marked
+``corrected_after_first_run`` had their misses corrected in general rules after their first
+run, so "untouched" pools the held-out pairs the rules were never changed for. The last line
+is one JSON object.
 """
 from __future__ import annotations
 
@@ -274,23 +277,27 @@ def run(args) -> int:
     pairs = [p for p in labels["pairs"] if not args.pair or p["name"] in args.pair]
     results: dict = {}
     for mode in ("reviewed", "extracted"):
-        pooled = {"development": Score(), "held_out": Score()}
+        pooled = {"development": Score(), "held_out": Score(), "untouched": Score()}
         print(f"== store: plan {'after review (missed clauses added by a reviewer)' if mode == 'reviewed' else 'as extracted'}")
         for pair in pairs:
             s = score_pair(folder, pair, reviewed=mode == "reviewed")
             group = "held_out" if pair.get("held_out") else "development"
             pooled[group].add(s)
-            print(f"{pair['name']:<26} {'held-out' if pair.get('held_out') else 'dev':<8} {s.line()}")
+            untouched = pair.get("held_out") and not pair.get("corrected_after_first_run")
+            if untouched:
+                pooled["untouched"].add(s)
+            tag = "untouched" if untouched else "held-out" if pair.get("held_out") else "dev"
+            print(f"{pair['name']:<26} {tag:<9} {s.line()}")
             if args.verbose:
                 for note in s.notes:
                     print(f"    {note}")
             results.setdefault(mode, {}).setdefault("pairs", {})[pair["name"]] = s.figures()
         for group, s in pooled.items():
-            print(f"{'pooled ' + group:<35} {s.line()}")
+            print(f"{'pooled ' + group:<36} {s.line()}")
             results[mode][group] = s.figures()
         all_pairs = Score()
-        for s in pooled.values():
-            all_pairs.add(s)
+        for group in ("development", "held_out"):
+            all_pairs.add(pooled[group])
         results[mode]["all"] = all_pairs.figures()
     sys.stdout.write(json.dumps(results, ensure_ascii=False) + "\n")
     return 0

@@ -8,12 +8,16 @@ written here; :mod:`geo.progress.apply` applies the proposals a person accepts.
 from __future__ import annotations
 
 import copy
+import datetime as _dt
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from html import escape
+from pathlib import Path
 
 from geo.contract import STATUS_LABELS
+from geo.extract import ExtractError, extract_text
+from geo.extract.numerals import find_quantities, parse_quantity
 from geo.ids import dedupe_ids
 from geo.progress import match as M
 from geo.progress.reading import Mention, ProgressDocument, ProgressError
@@ -290,11 +294,7 @@ def _with_read_text(feature: dict, town, county) -> dict:
     props = feature.get("properties") or {}
     if props.get("places") or props.get("quantity") or not props.get("text"):
         return feature
-    from geo.extract import ExtractError, extract_text
-
     text = props["text"].strip()
-    from geo.extract.numerals import parse_quantity
-
     try:
         _d, found = extract_text(text if text.endswith(("。", "；", ";")) else text + "。", plan_id="read",
                                  town=town, county=county, year=props.get("year"))
@@ -323,7 +323,7 @@ def _new_years_target(document: ProgressDocument, mention: Mention, item: M.Item
     if continues_earlier_work(own_text):
         return False
     target = float(item.quantity["value"])
-    stated = [float(q.value) for q in M.find_quantities(own_text) if not q.is_money and q.value is not None
+    stated = [float(q.value) for q in find_quantities(own_text) if not q.is_money and q.value is not None
               and q.unit and M.convert(float(q.value), q.unit, item.quantity.get("unit") or q.unit) is not None]
     return not any(abs(v - target) < 1e-9 for v in stated)  # the same amount again: the target carried over
 
@@ -526,8 +526,6 @@ def _choose_cue(own_cue, own, cues_after, cues_before, row) -> tuple[Cue | None,
 
 
 def _any_amount(text: str) -> str | None:
-    from geo.extract.numerals import find_quantities
-
     for q in find_quantities(text):
         if not q.is_money and q.unit and q.value is not None:
             return text[q.start:q.end]
@@ -535,8 +533,6 @@ def _any_amount(text: str) -> str | None:
 
 
 def _amount(text: str, unit: str) -> tuple[float, str] | None:
-    from geo.extract.numerals import find_quantities
-
     for q in find_quantities(text):
         if q.is_money or q.unit is None or q.value is None:
             continue
@@ -739,8 +735,6 @@ def _num_value(v):
 
 
 def _now_iso() -> str:
-    import datetime as _dt
-
     return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
 
 
@@ -818,8 +812,6 @@ def propose(store, document: ProgressDocument, *, town: str | None = None, count
 
 def plan_texts(features: list[dict], plans_dir) -> dict[str, str]:
     """The texts of the items' plans found in ``plans_dir`` (plan id → text); plans not there are left out."""
-    from pathlib import Path
-
     from geo.plantext import PlanTextError, plan_path, read_plan
 
     out: dict[str, str] = {}

@@ -1,6 +1,8 @@
 """Applying a later document through the store: version check, audit, notes, person-set statuses, new items."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from geo.contract import validate_feature
@@ -139,3 +141,26 @@ def test_applying_on_postgis_is_version_checked_the_same_way(pg_url):
     assert result.updated and result.created
     assert item_named(store, "5G基站")["properties"]["status"] == "completed"
     assert any(e.user == "progress:2022-summary.txt" for e in store.history(target["id"]))
+
+
+def test_the_bundled_plan_and_a_summary_in_the_issues_words(tmp_path):
+    """岙里坑水库除险加固工程通过完工验收 ↔ 岙里坑水库除险加固; one of the two reservoirs of one item."""
+    import shutil
+
+    from geo.progress import read_text
+    from geo.store import open_store
+
+    bundled = Path(__file__).resolve().parent.parent / "data"
+    shutil.copy(bundled / "projects.geojson", tmp_path / "projects.geojson")
+    store = open_store(tmp_path)
+    doc = read_text("东塍镇2020年工作总结\n一、2020年工作回顾\n岙里坑水库除险加固工程通过完工验收。下坦溪水库除险加固工程完工。"
+                    "建成5G基站62个。牛头山水库除险加固工程启动。\n", name="东塍镇2020年工作总结.txt")
+    review = propose(store, doc)
+    got = {p.name: p for p in review.proposals}
+    assert got["岙里坑水库除险加固"].status == "completed"
+    assert "通过完工验收" in got["岙里坑水库除险加固"].evidence.cue
+    assert got["水口山水库、下坦溪水库除险加固工程"].status == "in_progress"
+    assert (got["新建5G基站60个以上"].status, got["新建5G基站60个以上"].progress) == ("completed", 62)
+    # the item of 牛头山水库 is about its water source: the works on its dam are a new item
+    assert [p.name for p in review.new_items] == ["牛头山水库除险加固工程启动"]
+    assert not any("牛头山" in p.name for p in review.updates)

@@ -36,12 +36,12 @@ class EditConflict(EditError):
 
     @property
     def overlapping(self) -> list[str]:
-        theirs = {e.field for e in self.their_changes}
+        theirs = {e.field_name for e in self.their_changes}
         return [f for f in self.your_fields if f in theirs]
 
     def message(self) -> str:
         who = sorted({e.user for e in self.their_changes}) or ["另一位编辑"]
-        fields = sorted({FIELD_LABELS.get(e.field, e.field) for e in self.their_changes if e.field})
+        fields = sorted({FIELD_LABELS.get(e.field_name, e.field_name) for e in self.their_changes if e.field})
         text = (f"保存冲突：{('、'.join(who))} 在你打开后修改了此项目"
                 f"（你的版本 {self.your_version}，现在 {self.current_version}"
                 + (f"；改动：{'、'.join(fields)}" if fields else "") + "）。你的修改尚未保存。")

@@ -304,8 +304,8 @@ def with_progress(feature: dict, done, *, when: str | None = None) -> dict:
         value = float(done)
     except (TypeError, ValueError):
         raise FieldError(f"进度 {done!r} 不是数字 (progress must be a number, e.g. 23)") from None
-    if math.isnan(value) or value < 0:
-        raise FieldError(f"进度 {done!r} 不能为负数 (progress cannot be negative)")
+    if not math.isfinite(value) or value < 0:  # inf: a number JSON cannot hold
+        raise FieldError(f"进度 {done!r} 必须是不小于 0 的有限数字 (progress must be a finite number, 0 or more)")
     out = copy.deepcopy(feature)
     out["properties"]["progress"] = {"done": int(value) if value.is_integer() else value,
                                      "updated_at": when or _now()}

@@ -486,7 +486,7 @@ def place(place_id: str, geometry: dict, how: str, user: str, datum_original: st
     record = {"id": result.placement_id, "action": "place", "ts": ts, "user": user, "place_id": place_id,
               "how": how, "datum_original": datum, "accuracy_m": accuracy_m, "input_geometry": geometry,
               "place_before": _place_state(before), "place_after": _place_state(after), "items": item_log}
-    append_lines(_placements_path(directory), [json.dumps(record, ensure_ascii=False)])
+    append_lines(_placements_path(directory), [json.dumps(record, ensure_ascii=False, allow_nan=False)])
     return result
 
 
@@ -546,7 +546,7 @@ def placements(directory: Path | None = None, place_id: str | None = None) -> li
         for line in fh:
             try:
                 rec = json.loads(line)
-            except json.JSONDecodeError:
+            except ValueError:  # a line cut by a crash, or a number Python refuses
                 continue
             if isinstance(rec, dict) and (place_id is None or rec.get("place_id") == place_id):
                 out.append(rec)

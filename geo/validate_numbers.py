@@ -80,6 +80,11 @@ def _describe(value) -> str | None:
     return None
 
 
+def in_range(value) -> bool:
+    """True for a finite number no larger than a 64-bit float holds (and for anything not a number)."""
+    return _describe(value) is None
+
+
 def find_bad_numbers(obj) -> list[tuple[tuple, str]]:
     """(path, description) of every number in ``obj`` that is not finite or too large."""
     out = []

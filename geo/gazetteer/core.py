@@ -26,6 +26,7 @@ from geo.contract import Problem, schema as item_schema
 from geo.coords import convert, normalise_datum
 from geo.store.atomic import append_lines, atomic_write_bytes, dumps_feature_collection
 from geo.store.base import now_iso
+from geo.validate_numbers import loads
 
 SCHEMA_PATH = Path(__file__).with_name("place.schema.json")
 PLACE_PRECISIONS = ("exact", "site", "segment", "boundary", "approximate", "none")
@@ -366,7 +367,7 @@ class Gazetteer:
                 entry.pop("old_geometry"), entry.pop("new_geometry")
                 entry["new"] = new["properties"] if old is None else {
                     k: v for k, v in new["properties"].items() if old["properties"].get(k) != v}
-            append_lines(path.with_name("places_audit.jsonl"), [json.dumps(entry, ensure_ascii=False)])
+            append_lines(path.with_name("places_audit.jsonl"), [json.dumps(entry, ensure_ascii=False, allow_nan=False)])
         self.places = features
         self._reindex()
         return copy.deepcopy(new)
@@ -466,10 +467,10 @@ class Gazetteer:
 
 def _read_places(path: Path) -> list[dict]:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        doc = loads(path.read_text(encoding="utf-8-sig"), path.name)
     except FileNotFoundError:
         return []
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: bad JSON or a bad number
         raise GazetteerError(f"{path}: not readable GeoJSON ({exc}); restore it from git or re-run "
                              "python -m geo gazetteer seed") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):

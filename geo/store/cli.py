@@ -17,6 +17,7 @@ from geo.contract import validate_feature
 from geo.store import StoreError, open_store
 from geo.store.atomic import atomic_write_bytes, dumps_feature_collection
 from geo.store.postgis import redact
+from geo.validate_numbers import loads
 
 PLACES_FILE = "places.geojson"
 
@@ -85,8 +86,8 @@ def read_places(store, target: str) -> dict | None:
     if not path.is_file():
         return None
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        doc = loads(path.read_text(encoding="utf-8-sig"), path.name)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: bad JSON or a bad number
         raise CliError(f"{path}: cannot be read as JSON ({exc}); fix or remove the gazetteer file and copy again") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
         raise CliError(f"{path}: not a GeoJSON FeatureCollection; fix or remove the gazetteer file and copy again")

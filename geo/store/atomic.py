@@ -4,26 +4,28 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import sys
 import uuid
 from pathlib import Path
 
 TEMP_MARK = ".tmp-"
-# Crash tests set this to a point name (see crash_point) in the process they mean to kill.
+# Crash tests set this to point names (see crash_point) in the process they mean to kill.
 CRASH_POINT_ENV = "GEO_TEST_CRASH_AT"
 _CHUNK = 1 << 20
+_stopped: set[str] = set()
 
 
 def crash_point(name: str) -> None:
-    """Where the crash tests kill a writer: with ``GEO_TEST_CRASH_AT=name`` the process says so
-    on stderr and waits there for its SIGKILL. Costs one environment lookup otherwise."""
-    if os.environ.get(CRASH_POINT_ENV) != name:
+    """Where the crash tests stop a writer: with ``GEO_TEST_CRASH_AT=name[,name…]`` the process
+    says ``crash point NAME`` on stderr the first time it gets here, then waits for a line on
+    stdin (go on) or its SIGKILL. Costs one environment lookup otherwise."""
+    wanted = os.environ.get(CRASH_POINT_ENV)
+    if not wanted or name in _stopped or name not in wanted.split(","):
         return
+    _stopped.add(name)
     sys.stderr.write(f"crash point {name}\n")
     sys.stderr.flush()
-    while True:
-        signal.pause()
+    sys.stdin.readline()
 
 
 def temp_name(path: Path) -> Path:

@@ -630,7 +630,8 @@ def undo_placement(placement_id: str, user: str, *, store, gazetteer, directory:
         raise LocateError("items kept changing while undoing; try again")
     append_lines(_placements_path(directory), [json.dumps(
         {"id": f"undo-{placement_id}", "action": "undo", "undoes": placement_id, "ts": now_iso(), "user": user,
-         "place_id": place_id, "restored": result.restored, "skipped": result.skipped}, ensure_ascii=False)])
+         "place_id": place_id, "restored": result.restored, "skipped": result.skipped}, ensure_ascii=False,
+        allow_nan=False)])
     return result
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+import threading
 from dataclasses import dataclass
 
 # Largest magnitude other tools read as a number (IEEE 754 double); beyond it they see infinity.
@@ -180,29 +181,36 @@ def loads_marking(text: str | bytes):
     Costs one length check per integer and one subtraction per float (about a tenth more
     than ``json.loads``).
     """
-    marked = []
+    _seen.marked = False
+    if isinstance(text, (bytes, bytearray)):
+        text = text.decode(json.detect_encoding(text), "surrogatepass")
+    doc = _DECODER.decode(text)
+    return doc, _seen.marked
 
-    def parse_float(s, _float=float):
-        v = _float(s)
-        if v - v == 0.0:
-            return v
-        marked.append(s)
-        return _Unreadable(s)
 
-    def parse_int(s, _int=int):
-        if len(s) < _SAFE_INT_CHARS:
-            return _int(s)
-        if len(s) <= _PYTHON_INT_CHARS and -MAX_MAGNITUDE <= _int(s) <= MAX_MAGNITUDE:
-            return _int(s)
-        marked.append(s)
-        return _Unreadable(s)
+_seen = threading.local()  # did the parse in this thread meet a bad number
 
-    def parse_constant(s):  # NaN, Infinity, -Infinity: Python accepts them, JSON does not
-        marked.append(s)
-        return _Unreadable(s)
 
-    doc = json.loads(text, parse_float=parse_float, parse_int=parse_int, parse_constant=parse_constant)
-    return doc, bool(marked)
+def _mark(s: str) -> _Unreadable:
+    _seen.marked = True
+    return _Unreadable(s)
+
+
+def _parse_float(s, _float=float):
+    v = _float(s)
+    return v if v - v == 0.0 else _mark(s)
+
+
+def _parse_int(s, _int=int):
+    if len(s) < _SAFE_INT_CHARS:
+        return _int(s)
+    if len(s) <= _PYTHON_INT_CHARS and -MAX_MAGNITUDE <= _int(s) <= MAX_MAGNITUDE:
+        return _int(s)
+    return _mark(s)
+
+
+# NaN, Infinity, -Infinity: Python accepts them, JSON does not
+_DECODER = json.JSONDecoder(parse_float=_parse_float, parse_int=_parse_int, parse_constant=_mark)
 
 
 def readable(obj):

@@ -23,7 +23,8 @@ _PYTHON_INT_CHARS = sys.get_int_max_str_digits() or 4300  # longer: int() itself
 
 
 class _Unreadable:
-    """Stands in, while locating it, for a number Python would not parse (over 4,300 digits)."""
+    """Stands in for a bad number, as written, so that it can be located and shown (Python could
+    not even hold some of them: over 4,300 digits)."""
 
     __slots__ = ("text",)
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import jsonschema
 
+from geo.validate_numbers import feature_number_problems
+
 SCHEMA_PATH = Path(__file__).with_name("item.schema.json")
 
 CATEGORY_LABELS = {
@@ -191,6 +193,7 @@ def validate_feature(feature, position: int | None = None) -> list[Problem]:
             problems.append(Problem(fid, "geometry", _geometry_message(feature.get("geometry"))))
             continue
         problems.append(Problem(fid, _field_of(error), _message_of(error)))
+    problems.extend(Problem(fid, name, reason) for name, reason in feature_number_problems(feature))
     props = feature.get("properties") if isinstance(feature.get("properties"), dict) else {}
     if "id" in props and "id" in feature and props["id"] != feature["id"]:
         problems.append(Problem(fid, "properties.id", f"{props['id']!r} differs from the feature id {feature['id']!r}; they must be equal"))

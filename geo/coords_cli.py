@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"({lon}, {lat}) is not a longitude/latitude pair; did you swap LON and LAT?")
     out_lon, out_lat = convert(lon, lat, src, dst)
     if args.json:
-        print(json.dumps({"from": src, "to": dst, "lon": round(out_lon, 8), "lat": round(out_lat, 8)}))
+        print(json.dumps({"from": src, "to": dst, "lon": round(out_lon, 8), "lat": round(out_lat, 8)}, allow_nan=False))
     else:
         print(f"{out_lon:.8f} {out_lat:.8f}")
     return 0

@@ -37,7 +37,7 @@ class EditConflict(EditError):
 
     @property
     def overlapping(self) -> list[str]:
-        theirs = {e.field for e in self.their_changes}
+        theirs = {e.field_name for e in self.their_changes}
         return [f for f in self.your_fields if f in theirs]
 
     def text(self, lang: str = "zh") -> str:
@@ -47,7 +47,7 @@ class EditConflict(EditError):
         def label(f):
             return FIELD_LABELS.get(f, f) if lang != "en" else f
         who = sep.join(sorted({e.user for e in self.their_changes})) or t("another_editor", lang)
-        fields = sorted({label(e.field) for e in self.their_changes if e.field})
+        fields = sorted({label(e.field_name) for e in self.their_changes if e.field})
         changes = t("conflict_changes", lang, fields=sep.join(fields)) if fields else ""
         text = t("conflict", lang, who=who, yours=self.your_version, now=self.current_version, changes=changes)
         if self.overlapping:

@@ -261,7 +261,7 @@ def with_progress(feature: dict, done, *, when: str | None = None) -> dict:
         value = float(done)
     except (TypeError, ValueError):
         raise FieldError("progress_nan", value=done) from None
-    if math.isnan(value) or value < 0:
+    if not math.isfinite(value) or value < 0:  # inf: a number JSON cannot hold
         raise FieldError("progress_negative", value=done)
     out = copy.deepcopy(feature)
     out["properties"]["progress"] = {"done": int(value) if value.is_integer() else value,

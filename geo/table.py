@@ -74,4 +74,4 @@ def to_csv_bytes(features: list[dict], lang: str = "zh") -> bytes:
 
 def to_geojson_bytes(features: list[dict]) -> bytes:
     doc = {"type": "FeatureCollection", "features": features}
-    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(doc, ensure_ascii=False, indent=1, allow_nan=False).encode("utf-8")

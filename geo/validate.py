@@ -14,6 +14,7 @@ from pathlib import Path
 
 from geo.contract import DRAWN_PRECISIONS, Problem, validate_feature
 from geo.query import iter_positions
+from geo.validate_numbers import locate, loads_marking
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
 # jsonschema takes about 1.5 ms per item: 100 000 items is a few minutes and well under 1 GB.
@@ -62,7 +63,7 @@ def parse_geojson_text(text: str, source: str = "input") -> tuple[dict | None, l
         return None, [Problem(source, "(file)", f"JSON is nested deeper than {MAX_NESTING} levels; "
                               "GeoJSON never needs that, the file is damaged or hostile")]
     try:
-        doc = json.loads(text)
+        doc, bad_numbers = loads_marking(text)
     except json.JSONDecodeError as exc:
         hint = "the file ends early (truncated?)" if exc.pos >= len(text.rstrip()) - 1 else "fix the JSON syntax there"
         return None, [Problem(source, "(file)", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}; {hint}")]
@@ -70,6 +71,8 @@ def parse_geojson_text(text: str, source: str = "input") -> tuple[dict | None, l
         return None, [Problem(source, "(file)", "JSON is nested too deeply to read")]
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc]}
+    if bad_numbers:
+        return None, number_problems(doc, source)
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         got = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
         return None, [Problem(source, "type", f"is {got!r}; expected a GeoJSON FeatureCollection")]
@@ -83,6 +86,15 @@ def parse_geojson_text(text: str, source: str = "input") -> tuple[dict | None, l
         return None, problems + [Problem(source, "features", f"{len(doc['features'])} features is over the limit of "
                                          f"{MAX_FEATURES} that one validation handles; split the file (e.g. per plan or town)")]
     return doc, problems
+
+
+def number_problems(doc, source: str, limit: int = 20) -> list[Problem]:
+    """One problem per bad number (not finite, too large) of a parsed document, by feature and field."""
+    bad = locate(doc)
+    out = [Problem(source, "(file)", f"{b.where()}: {b.reason()}") for b in bad[:limit]]
+    if len(bad) > limit:
+        out.append(Problem(source, "(file)", f"{len(bad) - limit} more numbers like these; fix them all"))
+    return out
 
 
 def geometry_problems(fid: str, geometry, props: dict) -> list[Problem]:

@@ -10,7 +10,6 @@ Distances use a local equirectangular approximation around the county: within a 
 """
 from __future__ import annotations
 
-import json
 import math
 import statistics
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 from geo.contract import Problem
 from geo.coords import convert
 from geo.query import representative_point
+from geo.validate_numbers import NumberError, loads
 
 KM_PER_DEG_LAT = 110.574
 KM_PER_DEG_LON_EQUATOR = 111.320
@@ -68,10 +68,11 @@ def load_surroundings(path: str | Path | None) -> Surroundings | None:
         return None
     path = Path(path)
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        doc = loads(path.read_text(encoding="utf-8-sig"), path.name)
         features = [f for f in doc["features"] if isinstance(f, dict)]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        return Surroundings(source=path.name, problem=f"{path.name} cannot be read ({type(exc).__name__}); "
+        why = str(exc) if isinstance(exc, NumberError) else type(exc).__name__
+        return Surroundings(source=path.name, problem=f"{path.name} cannot be read ({why}); "
                             "location checks skipped. Restore it from git or run `python -m geo gazetteer seed`")
     from shapely import prepare, transform, unary_union
     from shapely.geometry import shape

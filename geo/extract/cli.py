@@ -38,9 +38,9 @@ def run(args) -> int:
     out = sys.stdout
     if args.format == "jsonl":
         for it in items:
-            out.write(json.dumps(it, ensure_ascii=False) + "\n")
+            out.write(json.dumps(it, ensure_ascii=False, allow_nan=False) + "\n")
     elif args.format == "json":
-        json.dump(items, out, ensure_ascii=False, indent=1)
+        json.dump(items, out, ensure_ascii=False, indent=1, allow_nan=False)
         out.write("\n")
     else:
         out.write(f"# {doc.title or doc.plan_id}  town={doc.town or '-'} year={doc.year or '-'}  items={len(items)}\n")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from geo.validate_numbers import in_range
+
 CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5,
              "陆": 6, "柒": 7, "捌": 8, "玖": 9}
@@ -63,6 +65,8 @@ def parse_number(s: str) -> float | int:
         value = float(s) * mult if "." in s else int(s) * mult
     else:
         value = parse_chinese_integer(s) * mult
+    if not in_range(value):  # 9 followed by 400 digits: no count of anything, and no JSON tool reads it
+        raise ValueError(f"{s[:20]}…: too large to be a number")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return value

@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
             print(json.dumps(None if m is None else {
                 "query": args.name, "place_id": m.place_id, "name": m.name, "kind": m.kind, "how": m.how,
                 "score": m.score, "alternatives": list(m.alternatives),
-                "located": m.geometry is not None}, ensure_ascii=False, indent=1))
+                "located": m.geometry is not None}, ensure_ascii=False, indent=1, allow_nan=False))
             return 0 if m else 1
         if args.action == "boundaries":
             return _boundaries(args)

@@ -12,6 +12,7 @@ from filelock import FileLock
 
 from geo import config
 from geo.store.atomic import atomic_write_bytes
+from geo.validate_numbers import find_bad_numbers
 
 NEGATIVE_TTL_DAYS = 30
 
@@ -54,10 +55,13 @@ class GeocodeCache:
         return True, entry.get("answer")
 
     def put(self, provider: str, query: str, answer: dict | None) -> None:
+        if find_bad_numbers(answer):
+            return  # an answer with Infinity in it is no answer worth keeping (and not JSON)
         ts = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(self.path.with_name("." + self.path.name + ".lock")), timeout=30):
             self._data = None
             data = self._load()
             data[self.key(provider, query)] = {"provider": provider, "query": query, "ts": ts, "answer": answer}
-            atomic_write_bytes(self.path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
+            atomic_write_bytes(self.path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True,
+                                                     allow_nan=False).encode("utf-8"))

@@ -32,5 +32,5 @@ def run(args: argparse.Namespace) -> int:
                 "located", "suggestion", "fallback_from", "represents", "alternatives", "warnings")
         out["located"] = result.located
         out = {k: out.get(k) for k in keep}
-    print(json.dumps(out, ensure_ascii=False, indent=1))
+    print(json.dumps(out, ensure_ascii=False, indent=1, allow_nan=False))
     return 0

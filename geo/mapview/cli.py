@@ -13,6 +13,7 @@ from geo.mapview.context import load_places
 from geo.mapview.offline import MissingAsset
 from geo.mapview.standalone import render_html, write_html
 from geo.query import filter_items
+from geo.validate_numbers import NumberError, loads
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -30,7 +31,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def _read(path: Path) -> list[dict]:
     try:
-        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+        doc = loads(path.read_text(encoding="utf-8-sig"), path.name)
+    except NumberError as exc:
+        raise CliError(f"{exc}; fix it (python -m geo validate {path} lists them all)") from None
     except FileNotFoundError:
         raise CliError(f"{path}: no such file; give a GeoJSON file of items") from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -4,13 +4,13 @@ read from the gazetteer (``data/places.geojson``). Without a gazetteer the map s
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import folium
 
 from geo.coords import convert_geometry
+from geo.validate_numbers import loads
 
 OUTLINE_KINDS = ("county", "town", "village")
 POINT_KINDS = ("town", "village")
@@ -43,7 +43,7 @@ def load_places(path: Path | None) -> Places:
     if path is None or not Path(path).is_file():
         return Places()
     try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+        doc = loads(Path(path).read_text(encoding="utf-8-sig"), Path(path).name)  # names a bad number
         features = doc["features"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return Places(problem=f"{path}: {exc.__class__.__name__}: {exc}"[:300]

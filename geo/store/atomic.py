@@ -4,10 +4,28 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import uuid
 from pathlib import Path
 
 TEMP_MARK = ".tmp-"
+# Crash tests set this to point names (see crash_point) in the process they mean to kill.
+CRASH_POINT_ENV = "GEO_TEST_CRASH_AT"
+_CHUNK = 1 << 20
+_stopped: set[str] = set()
+
+
+def crash_point(name: str) -> None:
+    """Where the crash tests stop a writer: with ``GEO_TEST_CRASH_AT=name[,name…]`` the process
+    says ``crash point NAME`` on stderr the first time it gets here, then waits for a line on
+    stdin (go on) or its SIGKILL. Costs one environment lookup otherwise."""
+    wanted = os.environ.get(CRASH_POINT_ENV)
+    if not wanted or name in _stopped or name not in wanted.split(","):
+        return
+    _stopped.add(name)
+    sys.stderr.write(f"crash point {name}\n")
+    sys.stderr.flush()
+    sys.stdin.readline()
 
 
 def temp_name(path: Path) -> Path:
@@ -23,6 +41,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        crash_point("data-written")
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -68,7 +87,11 @@ def move_leftovers_aside(path: Path) -> list[Path]:
 
 
 def append_lines(path: Path, lines: list[str]) -> None:
-    """Append whole lines and fsync; a crash can only cut the last line, which readers skip."""
+    """Append whole lines and fsync; a crash can only cut the last line, which readers skip.
+
+    Written in chunks of about 1 MB (a large import logs tens of MB), so ``audit-partial``
+    is a point where some lines are written and the rest are not.
+    """
     if not lines:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -79,7 +102,17 @@ def append_lines(path: Path, lines: list[str]) -> None:
                 check.seek(-1, os.SEEK_END)
                 if check.read(1) != b"\n":
                     fh.write(b"\n")
-        fh.write("".join(line.rstrip("\n") + "\n" for line in lines).encode("utf-8"))
+        chunk, size = [], 0
+        for line in lines:
+            piece = (line.rstrip("\n") + "\n").encode("utf-8")
+            chunk.append(piece)
+            size += len(piece)
+            if size >= _CHUNK:
+                fh.write(b"".join(chunk))
+                fh.flush()
+                chunk, size = [], 0
+                crash_point("audit-partial")
+        fh.write(b"".join(chunk))
         fh.flush()
         os.fsync(fh.fileno())
 
@@ -89,6 +122,24 @@ def dumps_feature_collection(features: list[dict], extra: dict | None = None) ->
     head = {"type": "FeatureCollection"}
     if extra:
         head.update(extra)
-    head_json = json.dumps(head, ensure_ascii=False)[:-1]
-    body = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":")) for f in features)
+    head_json = json.dumps(head, ensure_ascii=False, allow_nan=False)[:-1]
+    # allow_nan=False: Infinity and NaN are not JSON (a ValueError here, never a file other tools cannot read)
+    body = ",\n".join(json.dumps(f, ensure_ascii=False, separators=(",", ":"), allow_nan=False) for f in features)
     return f'{head_json}, "features": [\n{body}\n]}}\n'.encode("utf-8")
+
+
+def last_line(path: Path, limit: int = 1 << 16) -> bytes | None:
+    """The last complete line of ``path`` (without its newline), None when empty, missing or too long."""
+    try:
+        with open(path, "rb") as fh:
+            end = fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, end - limit))
+            tail = fh.read()
+    except FileNotFoundError:
+        return None
+    if not tail.endswith(b"\n"):
+        return None  # cut by a crash: not a line
+    lines = tail[:-1].rsplit(b"\n", 1)
+    if len(lines) == 1 and end > limit:
+        return None
+    return lines[-1]

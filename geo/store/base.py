@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import copy
 import datetime as _dt
+import json
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Iterable, Protocol
 
 from geo.contract import HUMAN_GEOMETRY_SOURCES, HUMAN_OWNED_FIELDS
@@ -69,6 +71,11 @@ class AuditEntry:
             "ts": self.ts, "user": self.user, "item": self.item, "action": self.action,
             "field": self.field, "old": self.old, "new": self.new, "version": self.version,
         }
+
+    @property
+    def field_name(self) -> str | None:
+        """The item field this entry is about: ``progress_notes`` for ``progress_notes[3]``."""
+        return self.field.split("[", 1)[0] if self.field else self.field
 
 
 @dataclass
@@ -235,10 +242,39 @@ def raise_if_invalid(feature: dict) -> None:
 
 def audit_entries(ts: str, user: str, item_id: str, old: dict | None, diffs: dict, version: int,
                   action: str | None = None) -> list[AuditEntry]:
-    """One audit entry per changed field."""
+    """One audit entry per changed field; a list that had elements gets one per element changed.
+
+    A note added to 700 notes is logged as ``progress_notes[700]`` with that note, not as
+    both whole lists: the log grows with what was done, not with the square of it.
+    """
     act = action or ("create" if old is None else "update")
-    return [AuditEntry(ts=ts, user=user, item=item_id, action=act, field=k, old=o, new=n, version=version)
-            for k, (o, n) in diffs.items()]
+    out = []
+    for k, (o, n) in diffs.items():
+        if old is not None and isinstance(o, list) and isinstance(n, list) and o:
+            out.extend(AuditEntry(ts=ts, user=user, item=item_id, action=act, field=f"{k}[{i}]",
+                                  old=eo, new=en, version=version) for i, eo, en in list_changes(o, n))
+        else:
+            out.append(AuditEntry(ts=ts, user=user, item=item_id, action=act, field=k, old=o, new=n,
+                                  version=version))
+    return out
+
+
+def list_changes(old: list, new: list) -> list[tuple[int, object, object]]:
+    """(index, old element, new element) for each element edited (both set), removed (new None,
+    index in the old list) or added (old None, index in the new list)."""
+    def key(value) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+    matcher = SequenceMatcher(None, [key(v) for v in old], [key(v) for v in new], autojunk=False)
+    out = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        edited = min(i2 - i1, j2 - j1) if tag == "replace" else 0
+        out.extend((j1 + d, old[i1 + d], new[j1 + d]) for d in range(edited))
+        out.extend((i, old[i], None) for i in range(i1 + edited, i2))
+        out.extend((j, None, new[j]) for j in range(j1 + edited, j2))
+    return out
 
 
 def plan_merge(current: dict[str, dict], features: list[dict], *, user: str,

@@ -2,11 +2,19 @@
 
 Every write holds a file lock across read-check-write, so processes on one
 machine serialise; the write itself is atomic (temp + fsync + rename).
+
+The history is written ahead: a save's audit lines are appended and fsynced
+*before* the data file is renamed into place, each tagged with the save (a hash
+of the data file it writes). After the rename a ``{"commit": tag}`` line follows.
+A reader counts a save's lines only when its commit line is in the log or its
+tag is the current data file's, so a crash at any point leaves every committed
+version with its whole history and no save that never happened with any.
 """
 from __future__ import annotations
 
 import copy
 import dataclasses
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -16,7 +24,8 @@ from filelock import FileLock, Timeout
 from geo.contract import validate_feature
 from geo.query import count_items, filter_items, filter_with_facets
 from geo.store.atomic import (
-    append_lines, atomic_write_bytes, dumps_feature_collection, leftover_temps, move_leftovers_aside,
+    append_lines, atomic_write_bytes, crash_point, dumps_feature_collection, last_line, leftover_temps,
+    move_leftovers_aside,
 )
 from geo.store.base import (
     AuditEntry, CorruptStore, InvalidItem, ItemFilter, MergeReport, StoreError, VersionConflict,
@@ -24,6 +33,7 @@ from geo.store.base import (
     raise_if_invalid, stamp,
 )
 from geo.store.places_file import PlacesFile
+from geo.validate_numbers import NumberError, loads, loads_marking, readable
 
 LOCK_TIMEOUT_S = 30
 PLACES_FILE = "places.geojson"
@@ -41,6 +51,7 @@ class FileStore:
         self._lock = FileLock(str(self.directory / ".projects.geojson.lock"), timeout=LOCK_TIMEOUT_S)
         self._cache_key: tuple | None = None
         self._cache: list[dict] = []
+        self._cache_tag: str | None = None
         self._index: dict[str, dict] = {}
         # What start-up had to tidy; the app shows it so nobody wonders where a save went.
         self.recovered: list[Path] = []
@@ -62,14 +73,25 @@ class FileStore:
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
     def _read(self) -> list[dict]:
+        return self._read_tagged()[0]
+
+    def _read_tagged(self) -> tuple[list[dict], str | None]:
+        """(features, save tag of the file as read); ([], None) when there is no file yet."""
         try:
             raw = self.path.read_bytes()
         except FileNotFoundError:
-            return []
+            return [], None
         except OSError as exc:
             raise CorruptStore(f"{self.path}: cannot be read ({exc.strerror}); check the file's permissions") from None
         try:
-            doc = json.loads(raw.decode("utf-8-sig"))
+            doc = loads(raw.decode("utf-8-sig"), self.path.name)
+        except NumberError as exc:
+            raise CorruptStore(
+                f"{self.path}: {exc.bad[0].where()}: {exc.bad[0].reason()}"
+                + (f" (+{len(exc.bad) - 1} more)" if len(exc.bad) > 1 else "")
+                + ". Nothing was changed: correct the value in the file with a text editor, "
+                "or restore the file from backup or git"
+            ) from None
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
             where = f" at line {exc.lineno} column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else ""
             raise CorruptStore(
@@ -78,17 +100,17 @@ class FileStore:
             ) from None
         if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
             raise CorruptStore(f"{self.path}: not a GeoJSON FeatureCollection; restore it from backup or git")
-        return doc["features"]
+        return doc["features"], save_tag(raw)
 
     def load(self) -> list[dict]:
         """All items. The list is shared and cached: treat it as read-only."""
         key = self._stat_key()
         if key is None:
-            self._cache_key, self._cache, self._index = None, [], {}
+            self._cache_key, self._cache, self._index, self._cache_tag = None, [], {}, None
             return self._cache
         if key != self._cache_key:
-            features = self._read()
-            self._cache, self._cache_key = features, key
+            features, tag = self._read_tagged()
+            self._cache, self._cache_key, self._cache_tag = features, key, tag
             self._index = {f.get("id"): f for f in features if isinstance(f, dict)}
         return self._cache
 
@@ -118,10 +140,29 @@ class FileStore:
         self.directory.mkdir(parents=True, exist_ok=True)
         return _LockGuard(self._lock, self.path)
 
-    def _write(self, features: list[dict], entries: list[AuditEntry]) -> None:
-        atomic_write_bytes(self.path, dumps_feature_collection(features))
-        append_lines(self.audit_path, [json.dumps(e.as_dict(), ensure_ascii=False) for e in entries])
+    def _write(self, features: list[dict], entries: list[AuditEntry], committed: str | None) -> None:
+        """Write-ahead: the audit lines (tagged) are on disk before the data file is renamed.
+
+        ``committed``: tag of the data file as read under this lock.
+        """
+        try:
+            data = dumps_feature_collection(features)
+            tag = save_tag(data)
+            lines = [_entry_line(e, tag) for e in entries]
+        except ValueError as exc:  # validation keeps these out; never write what is not JSON
+            raise StoreError(f"{self.path}: not saved, a value cannot be written as JSON ({exc}); "
+                             "nothing was changed") from None
+        if committed is not None and _commit_of(last_line(self.audit_path)) != committed:
+            # The file's own commit line may have been lost to a crash just after its rename;
+            # say it now, or this save would hide that one's history.
+            lines.insert(0, _commit_line(committed))
+        append_lines(self.audit_path, lines)
+        crash_point("audit-synced")
+        atomic_write_bytes(self.path, data)  # the commit point
         self._cache_key = None
+        crash_point("renamed")
+        append_lines(self.audit_path, [_commit_line(tag, len(entries))])
+        crash_point("committed")
 
     def save_item(self, feature: dict, *, expected_version: int | None, user: str) -> dict:
         """Save one item if nobody saved it since ``expected_version`` (None: a new item)."""
@@ -133,7 +174,8 @@ class FileStore:
         if expected_versions is None:
             expected_versions = [((f.get("properties") or {}).get("version")) for f in features]
         with self._locked():
-            current = list(self._read())
+            current, committed = self._read_tagged()
+            current = list(current)
             by_id = {f.get("id"): i for i, f in enumerate(current)}
             ts = now_iso()
             entries: list[AuditEntry] = []
@@ -162,13 +204,14 @@ class FileStore:
                     current[pos] = new
                 saved.append(copy.deepcopy(new))
             if entries:
-                self._write(current, entries)
+                self._write(current, entries, committed)
             return saved
 
     def merge_extracted(self, features: list[dict], *, user: str = "build") -> MergeReport:
         """Merge a fresh extraction by id, keeping every human-owned value (see ``base.plan_merge``)."""
         with self._locked():
-            current = list(self._read())
+            current, committed = self._read_tagged()
+            current = list(current)
             by_id = {f.get("id"): i for i, f in enumerate(current)}
             report, changed, entries = plan_merge({f.get("id"): f for f in current}, features,
                                                   user=user, ts=now_iso())
@@ -178,7 +221,7 @@ class FileStore:
                 else:
                     current.append(new)
             if entries:
-                self._write(current, entries)
+                self._write(current, entries, committed)
         return report
 
     def replace_all(self, features: list[dict], *, user: str, audit: bool = True) -> None:
@@ -189,38 +232,66 @@ class FileStore:
         for f in features:
             raise_if_invalid(f)
         with self._locked():
-            old = {f.get("id"): f for f in self._read()}
+            current, committed = self._read_tagged()
+            old = {f.get("id"): f for f in current}
             ts = now_iso()
             entries = []
             for f in features:
                 diffs = changed_fields(old.get(f["id"]), f)
                 if diffs:
                     entries.extend(audit_entries(ts, user, f["id"], old.get(f["id"]), diffs, f["properties"]["version"], action="restore"))
-            self._write(list(features), entries if audit else [])
+            self._write(list(features), entries if audit else [], committed)
 
     # ---- history -------------------------------------------------------
     def history(self, item_id: str | None = None) -> list[AuditEntry]:
-        """Audit entries, oldest first; a line cut by a crash is skipped, not fatal."""
-        out = []
+        """Audit entries of committed saves, oldest first.
+
+        A line cut by a crash is skipped; so are the lines of a save whose data file never
+        replaced the old one (no commit line, not the current file's tag).
+        """
+        try:
+            self.load()
+            committed = {self._cache_tag}
+        except CorruptStore:
+            committed = set()  # the history stays readable while the data file is being fixed
         try:
             fh = open(self.audit_path, encoding="utf-8", errors="replace")
         except FileNotFoundError:
-            return out
+            return []
+        wanted = None if item_id is None else json.dumps(item_id, ensure_ascii=False)
+        tagged: list[tuple[str | None, AuditEntry]] = []
         with fh:
             for line in fh:
+                if wanted is not None and wanted not in line and not line.startswith('{"commit"'):
+                    continue  # another item's line: not worth parsing
                 try:
-                    d = json.loads(line)
+                    d, marked = loads_marking(line)
+                except (ValueError, RecursionError):
+                    continue
+                if not isinstance(d, dict):
+                    continue
+                if "commit" in d and "item" not in d:
+                    committed.add(d["commit"])
+                    continue
+                if marked:  # written before numbers were checked: show them, as text
+                    d = readable(d)
+                try:
                     entry = AuditEntry(**{k: d.get(k) for k in AuditEntry.__dataclass_fields__})
-                except (json.JSONDecodeError, TypeError):
+                except TypeError:
                     continue
                 if item_id is None or entry.item == item_id:
-                    out.append(entry)
-        return out
+                    tagged.append((d.get("save"), entry))
+        return [e for tag, e in tagged if tag is None or tag in committed]
 
     def append_history(self, entries: list[AuditEntry]) -> None:
-        """Bring history from another store (store copy)."""
+        """Bring history from another store (store copy): the lines, then their commit line."""
+        if not entries:
+            return
+        tag = "copy-" + os.urandom(8).hex()
+        lines = [_entry_line(e, tag) for e in entries]
         with self._locked():
-            append_lines(self.audit_path, [json.dumps(e.as_dict(), ensure_ascii=False) for e in entries])
+            append_lines(self.audit_path, lines)
+            append_lines(self.audit_path, [_commit_line(tag, len(lines))])
 
     # ---- what a page asks for ------------------------------------------
     def filter_with_facets(self, flt: ItemFilter | None,
@@ -258,7 +329,7 @@ class FileStore:
     # ---- the 待定位 placement log: placements.jsonl ------------------------
     def append_placement(self, record: dict) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
-        append_lines(self.directory / PLACEMENTS_FILE, [json.dumps(record, ensure_ascii=False)])
+        append_lines(self.directory / PLACEMENTS_FILE, [json.dumps(record, ensure_ascii=False, allow_nan=False)])
 
     def placements(self) -> list[dict]:
         """Placement and undo records, oldest first; a line cut by a crash is skipped."""
@@ -271,7 +342,7 @@ class FileStore:
             for line in fh:
                 try:
                     rec = json.loads(line)
-                except json.JSONDecodeError:
+                except ValueError:  # a line cut by a crash, or a number Python refuses
                     continue
                 if isinstance(rec, dict):
                     out.append(rec)
@@ -303,6 +374,27 @@ class FileStore:
         return sorted(p.name for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
+def save_tag(data: bytes) -> str:
+    """Names a save by the data file it writes (a file's tag is the hash of its bytes)."""
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def _entry_line(entry: AuditEntry, tag: str) -> str:
+    return json.dumps({**entry.as_dict(), "save": tag}, ensure_ascii=False, allow_nan=False)
+
+
+def _commit_line(tag: str, entries: int | None = None) -> str:
+    d = {"commit": tag} if entries is None else {"commit": tag, "entries": entries, "ts": now_iso()}
+    return json.dumps(d)
+
+
+def _commit_of(line: bytes | None) -> str | None:
+    if not line or not line.startswith(b'{"commit"'):
+        return None
+    try:
+        return json.loads(line).get("commit")
+    except ValueError:
+        return None
 
 
 class _LockGuard:

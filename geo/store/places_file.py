@@ -14,6 +14,7 @@ from filelock import FileLock, Timeout
 
 from geo.store.atomic import append_lines, atomic_write_bytes, dumps_feature_collection
 from geo.store.base import CorruptStore, StoreError
+from geo.validate_numbers import loads
 
 LOCK_TIMEOUT_S = 30
 
@@ -42,10 +43,10 @@ class PlacesFile:
     def load_places(self) -> dict | None:
         """The FeatureCollection, or None when there is no file."""
         try:
-            doc = json.loads(self.path.read_text(encoding="utf-8-sig"))
+            doc = loads(self.path.read_text(encoding="utf-8-sig"), self.path.name)
         except FileNotFoundError:
             return None
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (OSError, UnicodeDecodeError, ValueError) as exc:  # ValueError: bad JSON or a bad number
             raise CorruptStore(f"{self.path}: not readable GeoJSON ({exc}); restore it from git or re-run "
                                "python -m geo gazetteer seed") from None
         if not isinstance(doc, dict) or not isinstance(doc.get("features"), list):
@@ -75,7 +76,7 @@ class PlacesFile:
                 features[at] = new
             members = {k: v for k, v in doc.items() if k not in ("type", "features")}
             atomic_write_bytes(self.path, dumps_feature_collection(features, members))
-            append_lines(self.audit_path, [json.dumps(entry, ensure_ascii=False)])
+            append_lines(self.audit_path, [json.dumps(entry, ensure_ascii=False, allow_nan=False)])
         return features
 
     def rewrite_places(self, change) -> list[dict]:
@@ -95,7 +96,7 @@ class PlacesFile:
             members = {k: v for k, v in (doc or {}).items() if k not in ("type", "features")}
             atomic_write_bytes(self.path, dumps_feature_collection(features, members))
             if entries:
-                append_lines(self.audit_path, [json.dumps(e, ensure_ascii=False) for e in entries])
+                append_lines(self.audit_path, [json.dumps(e, ensure_ascii=False, allow_nan=False) for e in entries])
         return features
 
     def _locked(self):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import json
 import os
 import re
 import threading
@@ -26,15 +27,17 @@ from typing import Iterable, Iterator
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-from psycopg.types.json import Jsonb
+from psycopg.types.json import Jsonb, set_json_loads
 
 from geo.contract import CONTRACT_FIELDS, validate_feature
 from geo.query import COUNT_FIELDS, FACET_FIELDS, geometry_bounds, search_terms, search_text
+from geo.store.atomic import crash_point
 from geo.store.base import (
-    AuditEntry, InvalidItem, ItemFilter, MergeReport, StoreError, VersionConflict, Viewport,
+    AuditEntry, CorruptStore, InvalidItem, ItemFilter, MergeReport, StoreError, VersionConflict, Viewport,
     audit_entries, changed_fields, check_photo_name, is_machine_user, now_iso, plan_merge, raise_if_invalid,
     stamp,
 )
+from geo.validate_numbers import NumberError, loads, loads_marking, locate, readable
 
 # One constant for every app server: migrations run by one of them at a time.
 MIGRATION_LOCK_KEY = zlib.crc32(b"geo.store.postgis migrations")
@@ -151,6 +154,8 @@ class PostgisStore:
         except psycopg.Error as exc:
             raise StoreError(f"cannot connect to {redact(self.url)}: {_db_message(exc)}; "
                              "check GEO_STORE_URL and that the database server is running") from None
+        # jsonb holds numbers Python cannot read back (a 5000-digit integer written by hand in SQL)
+        set_json_loads(_loads_json, conn)
         if not self._migrated:
             try:
                 migrate(conn)
@@ -184,6 +189,31 @@ class PostgisStore:
                 return conn.execute(sql, params).fetchall()
         except psycopg.OperationalError as exc:
             raise StoreError(f"{redact(self.url)}: {_db_message(exc)}; try again") from None
+        except NumberError:
+            raise self._bad_number_error() from None
+
+    def _bad_number_error(self) -> CorruptStore:
+        """Which item holds the number Python could not read, and how to fix it."""
+        rows = []
+        try:
+            with self._borrow() as conn:
+                rows = conn.execute("SELECT id, props::text, geojson::text, extra::text FROM items "
+                                    "ORDER BY seq").fetchall()
+        except psycopg.Error:
+            pass
+        for item_id, *texts in rows:
+            for column, text in zip(("props", "geojson", "extra"), texts):
+                if text is None:
+                    continue
+                doc, marked = loads_marking(text)
+                if marked:
+                    bad = locate(doc)[0]
+                    return CorruptStore(
+                        f"{redact(self.url)}: item {item_id}, field {bad.field}: {bad.reason()}. Nothing was "
+                        f"changed: correct it in the database (items.{column} of id {item_id!r}) "
+                        "or restore the database from backup")
+        return CorruptStore(f"{redact(self.url)}: a stored value holds a number no JSON reader accepts; "
+                            "find it in the places or audit tables, correct it or restore from backup")
 
     def _features(self, sql: str, params=()) -> list[dict]:
         rows = self._fetch(sql, params)
@@ -327,13 +357,14 @@ class PostgisStore:
 
     # ---- history -------------------------------------------------------
     def history(self, item_id: str | None = None) -> list[AuditEntry]:
-        """Audit entries, oldest first."""
-        sql = 'SELECT ts, "user", item, action, field, old, new, version FROM audit'
+        """Audit entries, oldest first (each save's entries are in its own transaction)."""
+        # old/new as text: a number Python cannot read is shown as text, not an error
+        sql = 'SELECT ts, "user", item, action, field, old::text, new::text, version FROM audit'
         if item_id is None:
             rows = self._fetch(sql + " ORDER BY seq")
         else:
             rows = self._fetch(sql + " WHERE item = %s ORDER BY seq", (item_id,))
-        return [AuditEntry(*r) for r in rows]
+        return [AuditEntry(*r[:5], _history_value(r[5]), _history_value(r[6]), r[7]) for r in rows]
 
     def append_history(self, entries: list[AuditEntry]) -> None:
         """Bring history from another store (store copy)."""
@@ -471,7 +502,7 @@ class PostgisStore:
                 features[at] = new
             conn.execute("INSERT INTO collections (name, members) VALUES ('places', '{}'::jsonb) "
                          "ON CONFLICT (name) DO NOTHING")
-            conn.execute("INSERT INTO places_audit (entry) VALUES (%s)", (Jsonb(entry),))
+            conn.execute("INSERT INTO places_audit (entry) VALUES (%s)", (_json(entry),))
         return features
 
     def rewrite_places(self, change) -> list[dict]:
@@ -488,7 +519,7 @@ class PostgisStore:
             features, entries = result
             _write_places(conn, features, members[0][0] if members else {})
             for entry in entries:
-                conn.execute("INSERT INTO places_audit (entry) VALUES (%s)", (Jsonb(entry),))
+                conn.execute("INSERT INTO places_audit (entry) VALUES (%s)", (_json(entry),))
         return features
 
     def places_revision(self) -> tuple:
@@ -503,7 +534,7 @@ class PostgisStore:
     # ---- the 待定位 placement log ------------------------------------------
     def append_placement(self, record: dict) -> None:
         with self._transaction() as conn:
-            conn.execute("INSERT INTO placements (record) VALUES (%s)", (Jsonb(record),))
+            conn.execute("INSERT INTO placements (record) VALUES (%s)", (_json(record),))
 
     def placements(self) -> list[dict]:
         """Placement and undo records, oldest first."""
@@ -552,6 +583,8 @@ class _Transaction:
         return self.conn
 
     def __exit__(self, exc_type, exc, tb):
+        if exc is None:
+            crash_point("pg-before-commit")  # everything written, audit included; not committed
         try:
             self.tx.__exit__(exc_type, exc, tb)
         except psycopg.Error as commit_exc:
@@ -560,6 +593,13 @@ class _Transaction:
                                  "nothing was changed, try again") from None
         finally:
             self.store._give(self.conn)
+        if exc is None:
+            crash_point("pg-committed")
+        if isinstance(exc, NumberError):
+            raise self.store._bad_number_error() from None
+        if isinstance(exc, ValueError) and "JSON compliant" in str(exc):  # from _dumps_json
+            raise StoreError("a value is Infinity or NaN, which JSON does not allow; nothing was changed; "
+                             "use a finite number, or null if unknown") from None
         if isinstance(exc, psycopg.errors.SerializationFailure | psycopg.errors.DeadlockDetected):
             raise StoreError("another save touched the same items at the same moment; nothing was changed, "
                              "try again") from None
@@ -617,7 +657,22 @@ def _read_one(conn, item_id) -> dict | None:
 
 
 def _json(value) -> Jsonb | None:
-    return None if value is None else Jsonb(value)
+    return None if value is None else Jsonb(value, _dumps_json)
+
+
+def _dumps_json(value) -> str:
+    return json.dumps(value, allow_nan=False)  # Infinity and NaN are not JSON: a ValueError, not a bad row
+
+
+def _loads_json(data):
+    return loads(data, "database")
+
+
+def _history_value(text: str | None):
+    if text is None:
+        return None
+    doc, marked = loads_marking(text)
+    return readable(doc) if marked else doc
 
 
 def _text_or_none(value) -> str | None:
@@ -660,7 +715,7 @@ def _row(feature: dict) -> tuple:
             _text_or_none(props.get("status")), _text_or_none(props.get("category")),
             _text_or_none(props.get("precision")), bool(props.get("dropped")), search_text(props),
             _text_or_none(props.get("updated_at")), _text_or_none(props.get("updated_by")),
-            Jsonb(props), _json(geometry), Jsonb(extra) if extra else None, _ewkb(geometry), *bounds)
+            _json(props), _json(geometry), _json(extra) if extra else None, _ewkb(geometry), *bounds)
 
 
 def _write_item(conn, feature: dict, *, expected_version: int | None) -> None:
@@ -774,7 +829,7 @@ def _write_places(conn, features: list, members: dict) -> None:
     """Replace the gazetteer inside the open transaction ``conn``."""
     conn.execute("DELETE FROM places")
     conn.execute("INSERT INTO collections (name, members) VALUES ('places', %s) "
-                 "ON CONFLICT (name) DO UPDATE SET members = EXCLUDED.members", (Jsonb(members),))
+                 "ON CONFLICT (name) DO UPDATE SET members = EXCLUDED.members", (_json(members),))
     with conn.cursor().copy("COPY places (seq, id, name, kind, props, geojson, extra, geom) "
                             "FROM STDIN") as cp:
         for pos, f in enumerate(features):

@@ -51,12 +51,24 @@ def test_the_development_set_is_large_and_follows_the_labelling_rules():
     assert len(unseen) >= 12
     assert placed + unplaced >= 300
     assert len({d.province for d in unseen}) >= 8
-    assert {d.split for d in docs} == {"dev", "heldout", "bundled"}
+    assert {d.split for d in docs} == {"dev", "heldout", "heldout2", "bundled"}
     for d in docs:
         for s in d.sections:
             for g in s.gold:
                 assert g["category"], g
                 assert all(p in g["text"] for p in g["places"])
+
+
+def test_the_fresh_held_out_split_is_large_and_does_not_overlap_the_others():
+    docs = load_devset()
+    fresh = [d for d in docs if d.split == "heldout2"]
+    placed = [g for d in fresh for s in d.sections for g in s.gold]
+    assert len(placed) >= 100 and len({d.path for d in fresh}) >= 3
+    for d in fresh:
+        earlier = [r for o in docs if o.path == d.path and o is not d for s in o.sections for r in s.ranges]
+        for s in d.sections:
+            for a, b in s.ranges:
+                assert all(b <= c or a >= e for c, e in earlier), (d.id, s.name, (a, b))
 
 
 def test_a_label_that_is_not_in_the_text_is_refused():

@@ -176,6 +176,10 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             if suffix == "街道" and clause[s_end:s_end + 1] == "路":
                 continue
             start, why = _prefix_start(clause, s_start, lo, hi, [] if compound else strong)
+            named_after = next((c for c in cands if c.end == s_start and c.kind in ("river", "road")), None)
+            if kind in ("bridge", "village") and named_after and start == s_start \
+                    and (kind == "bridge" or named_after.kind == "river"):
+                start, why = named_after.start, "stop"  # "北沟河桥", "莲花湖村": named after a river or road
             prefix = clause[start:s_start]
             if len(prefix) < lo or _is_generic(prefix, kind):
                 continue
@@ -201,9 +205,21 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
     # a span across grammar names ("青山溪下洋村段") loses to them, one that only extends a name's
     # left edge ("中电科涞水电子科技园") wins
     grammar = [(c.start, c.end) for c in cands]
+    by_span = {(c.start, c.end): c for c in cands}
     for s, e, kind in named:
         name = clause[s:e]
-        if any(gs < e and s < ge and ge != e for gs, ge in grammar):
+        inside = [(gs, ge) for gs, ge in grammar if gs < e and s < ge]
+        # an organisation named after a place ("古纳河酒业") is the firm, not the river
+        firm_over_place = kind == "org" and len(inside) == 1 and s <= inside[0][0] and inside[0][1] < e \
+            and by_span[inside[0]].kind in ("river", "road", "village", "bare")
+        if any(ge != e for gs, ge in inside) and not firm_over_place:
+            continue
+        if firm_over_place:
+            cands.remove(by_span[inside[0]])
+        m = _SUFFIX_RE.match(clause, e)
+        if m and SUFFIXES[m.group()][3] and not any(c.start <= s and c.end >= m.end() for c in cands):
+            # "涞水新城污水处理厂": the analyser's name is the left part of a facility the grammar cut short
+            cands.append(Place(clause[s:m.end()], SUFFIXES[m.group()][0], s, m.end()))
             continue
         if _is_named_span(name):
             suffix = next((x for x in _SUFFIXES_LONGEST if name.endswith(x) and len(name) > len(x)), None)
@@ -231,6 +247,7 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
                 continue  # "临海市示范小微园区", "台州市级…": the name says whose level, not where
             cands.append(Place(name, "bare", m.start(), m.end()))
     # "中街、水岙等3个…", "隔溪、楼桥5个…": short names listed before a count are places of the same kind
+    villages: set[tuple[int, int]] = set()  # listed before "N个村": villages, whatever their names end with
     for m in _ENUM_RE.finditer(clause):
         parts = m.group("list").split("、")
         first_end = m.start("list") + len(parts[0])
@@ -245,6 +262,8 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
         if all(2 <= len(t) <= 4 and not _is_generic(t, "bare") and t not in _VERBS for t, _ in tokens):
             for tok, o in tokens:
                 cands.append(Place(tok, "bare", o, o + len(tok)))
+            if m.group().endswith("村"):
+                villages.update((o, o + len(tok)) for tok, o in tokens)
     # "原华联、三佳区块": a short name listed before a suffixed place shares its suffix
     for c in [c for c in cands if c.kind in ("park", "housing", "reservoir", "village", "river", "road", "facility")]:
         i = c.start - 1
@@ -253,9 +272,10 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             tok = clause[j:i]
             if why == "stop" and 2 <= len(tok) <= 4 and not _is_generic(tok, "bare") and not _SUFFIX_RE.search(tok) \
                     and not _COUNT_LEAD.fullmatch(tok):
-                cands.append(Place(tok, "bare", j, i))
+                cands.append(Place(tok, "listed", j, i))  # of the kind of the name it shares the suffix with
     cands = [c for c in cands if not _inside_slogan(clause, c)]
-    return _resolve(cands, town_names)
+    return [Place(p.name, "village", p.start, p.end) if (p.start, p.end) in villages else p
+            for p in _resolve(cands, town_names)]
 
 
 def _is_named_span(name: str) -> bool:
@@ -299,7 +319,7 @@ def _trim_weak_prefix(clause: str, start: int, end: int) -> int:
 
 
 _KIND_RANK = {"road": 3, "rail": 3, "reservoir": 3, "river": 2, "park": 3, "housing": 3, "facility": 3, "enterprise": 3,
-              "village": 2, "town": 1, "bridge": 1, "area": 1, "bare": 0}
+              "village": 2, "town": 1, "bridge": 1, "area": 1, "listed": 1, "bare": 0}
 
 
 def _resolve(cands: list[Place], town_names: tuple) -> list[Place]:

@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "render": ("geo.mapview.cli", "standalone offline HTML map of items"),
     "bench": ("geo.bench", "benchmark map build, payload, filter time vs naive folium"),
     "store": ("geo.store.cli", "store copy SRC DST: move data between a folder and PostGIS"),
+    "progress": ("geo.progress.cli", "read a later document (summary, progress list, next plan): propose status updates"),
+    "progress-eval": ("geo.progress.evaluate", "score progress matching on the labelled document pairs"),
 }
 
 

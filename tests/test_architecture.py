@@ -32,11 +32,12 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("work: build, locate, edit, map, import, export, report", (
         "geo.build", "geo.locate", "geo.field", "geo.editing", "geo.corrections", "geo.plantext", "geo.table",
         "geo.assets", "geo.mapview", "geo.mapview.*", "geo.importer", "geo.importer.*", "geo.export",
-        "geo.export.*", "geo.report", "geo.report.*", "geo.projector", "geo.projector.*", "geo.crs",
+        "geo.export.*", "geo.report", "geo.report.*", "geo.projector", "geo.projector.*", "geo.crs", "geo.progress", "geo.progress.*",
         "geo.boundaries")),
     ("the CLI's shared pieces", ("geo.cli",)),
     ("wings: the app, the commands, the benchmarks", (
-        "geo.app", "geo.app.*", "geo.__main__", "geo.*.cli", "geo.*_cli", "geo.bench", "geo.bench.*")),
+        "geo.app", "geo.app.*", "geo.__main__", "geo.*.cli", "geo.*_cli", "geo.bench", "geo.bench.*",
+        "geo.progress.evaluate")),
 ]
 # Wings sit side by side: one wing does not import another (a command is no page, and one
 # command does not borrow from another: what two commands share goes down to geo.cli or below).
@@ -173,6 +174,10 @@ def literal_keys(name: str) -> list[str]:
     module = tree(name)
     aliases = {t.id for node in ast.walk(module) if isinstance(node, ast.Assign)
                and _is_session_state(node.value, set()) for t in node.targets if isinstance(t, ast.Name)}
+    # widget keys exist only where Streamlit is imported; elsewhere key= is any function's argument
+    widgets = any(isinstance(n, (ast.Import, ast.ImportFrom)) and any(
+        (a.name if isinstance(n, ast.Import) else (n.module or "")).split(".")[0] == "streamlit"
+        for a in n.names) for n in ast.walk(module))
     found = []
     for node in ast.walk(module):
         where = f"{name}:{getattr(node, 'lineno', '?')}"
@@ -188,7 +193,7 @@ def literal_keys(name: str) -> list[str]:
                 found.append(f"{where} session_state.{func.attr}({ast.unparse(node.args[0])})")
             if isinstance(func, ast.Attribute) and func.attr == "form" and node.args and _names_a_key(node.args[0]):
                 found.append(f"{where} form({ast.unparse(node.args[0])})")
-            for kw in node.keywords:
+            for kw in node.keywords if widgets else ():
                 if kw.arg in ("key", "component_key") and _names_a_key(kw.value):
                     found.append(f"{where} {kw.arg}={ast.unparse(kw.value)}")
     return found

@@ -112,16 +112,54 @@ WORK_NOUNS = frozenset("工程 项目 建设 改造 设施 工作 任务 配套 
                        "规划 方案 标准 质量 品牌 设备 系统 网络 环境".split())
 
 
+_NUMBERED = re.compile(r"第[一二三四五六七八九十\d]+(?:实验|中心)?")  # 第二幼儿园, 第四实验小学: a county's numbered schools
+_RATING = re.compile(r"\d+(?:KV|kV|kv|千伏)")  # 南郊220KV电站
+
+
 def _is_generic(prefix: str, kind: str) -> bool:
-    if not prefix or prefix in GENERIC_PREFIXES or LEVEL_WORDS.search(prefix):
+    if kind == "facility" and _NUMBERED.fullmatch(prefix):
+        return False
+    if not prefix or prefix in GENERIC_PREFIXES or _level_word_rules(prefix):
         return True
     if kind == "bare" and (prefix in WORK_NOUNS or prefix[-2:] in WORK_NOUNS):
         return True
     if kind not in ("enterprise",) and re.search(r"农村|乡村|城乡|小微|高标准|党建|三年|[的了着是]", prefix):
         return True
-    if re.search(r"[\d０-９]", prefix) and kind not in ("road",):
+    if re.search(r"[\d０-９]", _RATING.sub("", prefix) if kind == "facility" else prefix) and kind not in ("road",):
         return True
     return False
+
+
+def _level_word_rules(prefix: str) -> bool:
+    """A prefix that is a level or a kind ("省级现代农业", "美丽乡村精品", "…示范"), not a name: it begins or
+    ends with a level word, or is little else. A level word inside a name ("哈克现代化牧场") is description."""
+    if LEVEL_WORDS.match(prefix):
+        return True
+    words = list(LEVEL_WORDS.finditer(prefix))
+    if not words:
+        return False
+    if words[-1].end() == len(prefix):
+        return True
+    rest = LEVEL_WORDS.sub("", prefix)
+    return len(re.findall(r"[\u4e00-\u9fff]", rest)) < 2
+
+
+# Verbs that are also nouns inside names: "海拉尔农业发展园区", "科技创新服务中心".
+_NOUN_VERBS = ("发展", "建设", "服务", "创新")
+
+
+def _past_noun_verb(clause: str, start: int, s_start: int, lo: int, hi: int, stops, kind: str) -> tuple[int, str]:
+    """Where a name begins when the scan stopped at a noun-like verb just before its suffix: before that
+    verb, if what precedes it is a name of its own ("海拉尔农业" + 发展园区); else where it stopped."""
+    verb = next((w for w in _NOUN_VERBS if clause.endswith(w, 0, start)), None)
+    if not verb:
+        return start, "stop"
+    inner_end = start - len(verb)
+    k, why = _prefix_start(clause, inner_end, lo, max(1, hi - (s_start - inner_end)), stops)
+    inner = clause[k:inner_end]
+    if why == "cap" or len(inner) < 2 or _is_generic(inner, kind) or inner in _VERBS:
+        return start, "stop"
+    return k, why
 
 
 _WEAK_STOPS = set("新全各每该本个")
@@ -180,6 +218,10 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             if kind in ("bridge", "village") and named_after and start == s_start \
                     and (kind == "bridge" or named_after.kind == "river"):
                 start, why = named_after.start, "stop"  # "北沟河桥", "莲花湖村": named after a river or road
+            if why == "stop" and s_start - start < lo:
+                start, why = _past_noun_verb(clause, start, s_start, lo, hi, [] if compound else strong, kind)
+            if clause.startswith("办", start) and start >= 2 and all(is_cjk(c) for c in clause[start - 2:start]):
+                start -= 2  # "建设办蔬菜园区": X办 is a 街道办事处 (建设办, 健康办), part of the name
             prefix = clause[start:s_start]
             if len(prefix) < lo or _is_generic(prefix, kind):
                 continue

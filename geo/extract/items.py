@@ -113,9 +113,6 @@ WORK_WORDS = re.compile(
     r"改造|建设|工程|项目|治理|整治|加固|扩建|新建|迁建|修复|提升|升级|搬迁|拆迁|拆除|征收|征迁|开工|投产|完工|通车|铺设|"
     r"亮化|绿化|硬化|改建|修建|建成|复垦|收储|创建|规划|设计|前期|扩容|提质|增容|改线|互通|连接线|运营|入驻|签约|落地|迁移|"
     r"改扩建|新改建|整修|打造|实施|投用|竣工")
-# Kinds of place that say what the works are; pieces naming different ones are different projects.
-_FACILITY_KINDS = {"road": "road", "rail": "rail", "bridge": "bridge", "river": "river", "reservoir": "reservoir",
-                   "park": "park", "housing": "housing", "facility": "facility"}
 # A name at the head of the last piece of a list: "…、福润烘焙项目年底前建成投产", "…、风水2个重点村".
 _TAIL_NAME = re.compile(r"(?P<n>[\u4e00-\u9fffA-Za-z0-9#“”]{2,12}?)(?=等|\d+(?:个|家|条|处|座|所)|[两二三四五六七八九十]+(?:个|家|条|处|座|所)|项目|工程|企业|旧址)")
 _LIST_HEAD_STRIP = re.compile(r"^(?:对|与|将|把|在|原|由|和|及|以)")
@@ -151,8 +148,9 @@ def _enumeration_parts(clause: str, places: list[Place]) -> list[_Part]:
     pieces = [(s, e) for s, e in pieces if e > s]
     groups: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
+    one_kind = _names_one_kind(clause, pieces[-1]) if len(pieces) > 1 else True
     for n, (s, e) in enumerate(pieces):
-        if current and _different_works(clause, current, (s, e), places):
+        if current and not one_kind and _different_works(clause, current, (s, e), places):
             groups.append(current)
             current = []
         current.append((s, e))
@@ -175,6 +173,13 @@ def _enumeration_parts(clause: str, places: list[Place]) -> list[_Part]:
     return parts
 
 
+def _names_one_kind(clause: str, last: tuple[int, int]) -> bool:
+    """"A、B、C等旧址开展修复", "…等特色街区的升级改造": the word after 等 says what every name of the
+    list is, so the names are one work whatever their own heads say."""
+    m = re.search(r"等(?:一批|多个|大型|\d+[个家处座条])?", clause[last[0]:last[1]])
+    return bool(m) and classify.keyword_category(clause[last[0] + m.end():last[0] + m.end() + 6]) is not None
+
+
 def _separates(clause: str, m, places: list[Place]) -> bool:
     """、 always lists; 和/及 only when a place or a count follows ("房屋和土地征收" is one work)."""
     if m.group() == "、":
@@ -183,17 +188,24 @@ def _separates(clause: str, m, places: list[Place]) -> bool:
     return any(m.end() <= p.start < m.end() + len(nxt) for p in places) or bool(find_quantities(nxt))
 
 
-def _kind_set(piece: tuple[int, int], places: list[Place]) -> set[str]:
-    return {_FACILITY_KINDS[p.kind] for p in places if piece[0] <= p.start < piece[1] and p.kind in _FACILITY_KINDS}
+def _kind_of(clause: str, piece: tuple[int, int], places: list[Place]) -> str | None:
+    """What the piece names (a road, a school, a firm …): the category of its last place that tells one
+    ("航天三院通用机场" is an airport)."""
+    kinds = [c for p in places if piece[0] <= p.start < piece[1] for c in [classify.place_category(p)] if c]
+    return kinds[-1] if kinds else None
+
+
+# Firms build estates and parks: a firm's name beside them is no different kind of work.
+_SAME_WORK = {frozenset({"enterprise", "housing"}), frozenset({"enterprise", "industrial_park"})}
 
 
 def _different_works(clause: str, group: list[tuple[int, int]], piece: tuple[int, int], places: list[Place]) -> bool:
     """"沪乍杭铁路、诸暨至嵊州高速公路": pieces naming facilities of different kinds are separate projects."""
-    before = set().union(*(_kind_set(p, places) for p in group))
-    here = _kind_set(piece, places)
+    before = {k for p in group for k in [_kind_of(clause, p, places)] if k}
+    here = _kind_of(clause, piece, places)
     if re.match(r"[\u4e00-\u9fff]{2,8}?(?:[两二三四五六七八九十]|\d+)(?:个|处|条|座|家)", clause[piece[0]:piece[1]]):
         return False  # "哈萨尔大街和东升路两处市民公园": the count covers the list
-    return bool(before and here and not (before & here))
+    return bool(before and here and here not in before and not any(frozenset({here, b}) in _SAME_WORK for b in before))
 
 
 def _listed_names(clause: str, group: list[tuple[int, int]], inner: list[Place]) -> list[Place]:
@@ -233,6 +245,8 @@ def _is_generic_name(tok: str) -> bool:
     from .places import GENERIC_PREFIXES, LEVEL_WORDS
     if tok in GENERIC_PREFIXES or LEVEL_WORDS.search(tok) or re.search(r"[的了着是之]|^\d+$|[，,。；;：:]", tok):
         return True
+    if re.search(r"(?:管网|管道|管线|设施|设备|线路|网络|系统|道路|路网)$", tok):
+        return True  # "给排水管网": a kind of works, not a name
     return classify.keyword_category(tok) is not None and len(tok) <= 3 and not re.search(r"[村镇乡园站馆路街]$", tok)
 
 
@@ -316,7 +330,7 @@ _ACHIEVEMENT = re.compile(r"入选|荣获|获评|被评为|认定为|评为|获�
 # Clauses about events, framing or aspirations rather than works: "举办…展销会", "依托…优势",
 # "…的关键之年", "以…为中心", "打造成…商贸城", "…运行良好".
 _NOT_A_WORK = re.compile(
-    r"举办|办好|承办|展销会|洽谈会|博览会|交流会|大赛|赛事|邀请赛|拉力赛|论坛|会议|宣讲|督查|考核|监督|领导下|指导下|"
+    r"举办|办好|承办|展销会|洽谈会|博览会|交流会|大赛|赛事|邀请赛|拉力赛|论坛|会议|宣讲|督查|考核|监督(?!所)|领导下|指导下|"
     r"学习|贯彻|落实.{0,6}精神|精神$|旗帜|航线|合作关系|强强联合|对接$|看齐|打造成|成为|运行良好|得到.{0,6}改善|"
     r"(?:之年|时机|契机|机遇|作用|指示|部署|要求|理念|思想|导向|模式|路径|品牌|影响力|竞争力|知名度|优势|格局|关系|方位|"
     r"风采|魅力|添彩|为重点|为中心|为指导|为核心|为中轴|为[东南西北]环|平台|内容|大使|爆点|新地标|等地|研发|供给|上市筹备|方案|"

@@ -112,16 +112,54 @@ WORK_NOUNS = frozenset("工程 项目 建设 改造 设施 工作 任务 配套 
                        "规划 方案 标准 质量 品牌 设备 系统 网络 环境".split())
 
 
+_NUMBERED = re.compile(r"第[一二三四五六七八九十\d]+(?:实验|中心)?")  # 第二幼儿园, 第四实验小学: a county's numbered schools
+_RATING = re.compile(r"\d+(?:KV|kV|kv|千伏)")  # 南郊220KV电站
+
+
 def _is_generic(prefix: str, kind: str) -> bool:
-    if not prefix or prefix in GENERIC_PREFIXES or LEVEL_WORDS.search(prefix):
+    if kind == "facility" and _NUMBERED.fullmatch(prefix):
+        return False
+    if not prefix or prefix in GENERIC_PREFIXES or _level_word_rules(prefix):
         return True
     if kind == "bare" and (prefix in WORK_NOUNS or prefix[-2:] in WORK_NOUNS):
         return True
     if kind not in ("enterprise",) and re.search(r"农村|乡村|城乡|小微|高标准|党建|三年|[的了着是]", prefix):
         return True
-    if re.search(r"[\d０-９]", prefix) and kind not in ("road",):
+    if re.search(r"[\d０-９]", _RATING.sub("", prefix) if kind == "facility" else prefix) and kind not in ("road",):
         return True
     return False
+
+
+def _level_word_rules(prefix: str) -> bool:
+    """A prefix that is a level or a kind ("省级现代农业", "美丽乡村精品", "…示范"), not a name: it begins or
+    ends with a level word, or is little else. A level word inside a name ("哈克现代化牧场") is description."""
+    if LEVEL_WORDS.match(prefix):
+        return True
+    words = list(LEVEL_WORDS.finditer(prefix))
+    if not words:
+        return False
+    if words[-1].end() == len(prefix):
+        return True
+    rest = LEVEL_WORDS.sub("", prefix)
+    return len(re.findall(r"[\u4e00-\u9fff]", rest)) < 2
+
+
+# Verbs that are also nouns inside names: "海拉尔农业发展园区", "科技创新服务中心".
+_NOUN_VERBS = ("发展", "建设", "服务", "创新")
+
+
+def _past_noun_verb(clause: str, start: int, s_start: int, lo: int, hi: int, stops, kind: str) -> tuple[int, str]:
+    """Where a name begins when the scan stopped at a noun-like verb just before its suffix: before that
+    verb, if what precedes it is a name of its own ("海拉尔农业" + 发展园区); else where it stopped."""
+    verb = next((w for w in _NOUN_VERBS if clause.endswith(w, 0, start)), None)
+    if not verb:
+        return start, "stop"
+    inner_end = start - len(verb)
+    k, why = _prefix_start(clause, inner_end, lo, max(1, hi - (s_start - inner_end)), stops)
+    inner = clause[k:inner_end]
+    if why == "cap" or len(inner) < 2 or _is_generic(inner, kind) or inner in _VERBS:
+        return start, "stop"
+    return k, why
 
 
 _WEAK_STOPS = set("新全各每该本个")
@@ -176,6 +214,14 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             if suffix == "街道" and clause[s_end:s_end + 1] == "路":
                 continue
             start, why = _prefix_start(clause, s_start, lo, hi, [] if compound else strong)
+            named_after = next((c for c in cands if c.end == s_start and c.kind in ("river", "road")), None)
+            if kind in ("bridge", "village") and named_after and start == s_start \
+                    and (kind == "bridge" or named_after.kind == "river"):
+                start, why = named_after.start, "stop"  # "北沟河桥", "莲花湖村": named after a river or road
+            if why == "stop" and s_start - start < lo:
+                start, why = _past_noun_verb(clause, start, s_start, lo, hi, [] if compound else strong, kind)
+            if clause.startswith("办", start) and start >= 2 and all(is_cjk(c) for c in clause[start - 2:start]):
+                start -= 2  # "建设办蔬菜园区": X办 is a 街道办事处 (建设办, 健康办), part of the name
             prefix = clause[start:s_start]
             if len(prefix) < lo or _is_generic(prefix, kind):
                 continue
@@ -201,9 +247,21 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
     # a span across grammar names ("青山溪下洋村段") loses to them, one that only extends a name's
     # left edge ("中电科涞水电子科技园") wins
     grammar = [(c.start, c.end) for c in cands]
+    by_span = {(c.start, c.end): c for c in cands}
     for s, e, kind in named:
         name = clause[s:e]
-        if any(gs < e and s < ge and ge != e for gs, ge in grammar):
+        inside = [(gs, ge) for gs, ge in grammar if gs < e and s < ge]
+        # an organisation named after a place ("古纳河酒业") is the firm, not the river
+        firm_over_place = kind == "org" and len(inside) == 1 and s <= inside[0][0] and inside[0][1] < e \
+            and by_span[inside[0]].kind in ("river", "road", "village", "bare")
+        if any(ge != e for gs, ge in inside) and not firm_over_place:
+            continue
+        if firm_over_place:
+            cands.remove(by_span[inside[0]])
+        m = _SUFFIX_RE.match(clause, e)
+        if m and SUFFIXES[m.group()][3] and not any(c.start <= s and c.end >= m.end() for c in cands):
+            # "涞水新城污水处理厂": the analyser's name is the left part of a facility the grammar cut short
+            cands.append(Place(clause[s:m.end()], SUFFIXES[m.group()][0], s, m.end()))
             continue
         if _is_named_span(name):
             suffix = next((x for x in _SUFFIXES_LONGEST if name.endswith(x) and len(name) > len(x)), None)
@@ -231,6 +289,7 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
                 continue  # "临海市示范小微园区", "台州市级…": the name says whose level, not where
             cands.append(Place(name, "bare", m.start(), m.end()))
     # "中街、水岙等3个…", "隔溪、楼桥5个…": short names listed before a count are places of the same kind
+    villages: set[tuple[int, int]] = set()  # listed before "N个村": villages, whatever their names end with
     for m in _ENUM_RE.finditer(clause):
         parts = m.group("list").split("、")
         first_end = m.start("list") + len(parts[0])
@@ -245,6 +304,8 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
         if all(2 <= len(t) <= 4 and not _is_generic(t, "bare") and t not in _VERBS for t, _ in tokens):
             for tok, o in tokens:
                 cands.append(Place(tok, "bare", o, o + len(tok)))
+            if m.group().endswith("村"):
+                villages.update((o, o + len(tok)) for tok, o in tokens)
     # "原华联、三佳区块": a short name listed before a suffixed place shares its suffix
     for c in [c for c in cands if c.kind in ("park", "housing", "reservoir", "village", "river", "road", "facility")]:
         i = c.start - 1
@@ -253,9 +314,10 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             tok = clause[j:i]
             if why == "stop" and 2 <= len(tok) <= 4 and not _is_generic(tok, "bare") and not _SUFFIX_RE.search(tok) \
                     and not _COUNT_LEAD.fullmatch(tok):
-                cands.append(Place(tok, "bare", j, i))
+                cands.append(Place(tok, "listed", j, i))  # of the kind of the name it shares the suffix with
     cands = [c for c in cands if not _inside_slogan(clause, c)]
-    return _resolve(cands, town_names)
+    return [Place(p.name, "village", p.start, p.end) if (p.start, p.end) in villages else p
+            for p in _resolve(cands, town_names)]
 
 
 def _is_named_span(name: str) -> bool:
@@ -299,7 +361,7 @@ def _trim_weak_prefix(clause: str, start: int, end: int) -> int:
 
 
 _KIND_RANK = {"road": 3, "rail": 3, "reservoir": 3, "river": 2, "park": 3, "housing": 3, "facility": 3, "enterprise": 3,
-              "village": 2, "town": 1, "bridge": 1, "area": 1, "bare": 0}
+              "village": 2, "town": 1, "bridge": 1, "area": 1, "listed": 1, "bare": 0}
 
 
 def _resolve(cands: list[Place], town_names: tuple) -> list[Place]:

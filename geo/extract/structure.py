@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .documents import is_chrome_line
+from .verbs import STATUS_VERBS
 
 CJK = "\u4e00-\u9fff"
 
@@ -25,6 +26,8 @@ _OPENER_RE = "|".join(sorted(set(OPENERS), key=len, reverse=True))
 CLAUSE_ENDS = ("任务", "项目", "进度", "工作", "整治", "改造", "行动", "力度", "体系", "投产", "工程", "建设", "水平", "机制", "品质")
 _CLAUSE_END_RE = "|".join(CLAUSE_ENDS)
 _GLUE = re.compile(rf"(?<=\d)(?=(?:{_OPENER_RE})[{CJK}“])|(?<=(?:{_CLAUSE_END_RE}))(?=(?:{_OPENER_RE})[{CJK}“])")
+
+_VERB = re.compile("|".join(sorted(STATUS_VERBS, key=len, reverse=True)))
 
 _NUMBERED_HEADING = [
     (1, re.compile(r"^\s*[一二三四五六七八九十]+\s*[、.．]\s*")),
@@ -230,7 +233,8 @@ def _subclauses(text: str, s: int, e: int):
             continue
         cut = ps
         for m in _GLUE.finditer(text, ps, pe):
-            if m.start() - cut >= 4 and pe - m.start() >= 4:
+            if m.start() - cut >= 4 and pe - m.start() >= 4 and (text[m.start() - 1].isdigit() or _VERB.search(text, cut, m.start())):
+                # a piece without a verb of its own is the subject of the next ("第二幼儿园项目完成主体建设")
                 yield cut, m.start(), cut != ps
                 cut = m.start()
         yield cut, pe, cut != ps

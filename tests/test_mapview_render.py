@@ -19,6 +19,7 @@ from geo.mapview import compact, offline, split_by_precision
 from geo.mapview.aggregate import badge_features
 from geo.mapview.canvas_items import data_from_html
 from tests import app_data
+from tests.conftest import make_item
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -255,6 +256,13 @@ def test_render_cli_filters_and_writes_one_offline_file(tmp_path):
     (None, "no such file"),
     ("{not json", "not valid JSON"),
     ('{"type": "Feature"}', "not a GeoJSON FeatureCollection"),
+    ('{"type": "FeatureCollection", "features": [7]}', "feature #1: is not a GeoJSON Feature object"),
+    (json.dumps({"type": "FeatureCollection", "features": [make_item("b-1", status="maybe")]}),
+     "feature b-1: status: 'maybe' is not one of proposed"),
+    (json.dumps({"type": "FeatureCollection", "features": [make_item("b-2", precision="site", geometry={
+        "type": "Point", "coordinates": [500000.0, 3200000.0]})]}), "feature b-2: geometry: Point coordinates are"),
+    (json.dumps({"type": "FeatureCollection", "features": [make_item("b-3", precision="segment", geometry={
+        "type": "LineString", "coordinates": [[121.0, "28.8"], [121.1, 28.9]]})]}), "feature b-3: geometry: Line"),
 ])
 def test_render_cli_bad_input_is_one_line_exit_1(tmp_path, content, expect):
     src = tmp_path / "in.geojson"

@@ -232,6 +232,7 @@
         this.mode = "items";
         this._drawItems(ctx, inView, scale, ox, oy);
       }
+      this.drawnZoom = map.getZoom();
       this.fire("drawn");
     },
 
@@ -701,7 +702,7 @@
     window.geoOffline.state = function () {
       return {mode: layer.mode, drawn: layer.drawnPoints.length + layer.drawnLines.length + layer.drawnAreas.length,
               cells: layer.cells.length, cellItems: layer.cells.reduce(function (a, c) { return a + c.n; }, 0),
-              shown: counts.shown, onMap: counts.drawn, total: counts.total, zoom: map.getZoom()};
+              shown: counts.shown, onMap: counts.drawn, total: counts.total, zoom: layer.drawnZoom};
     };
     window.geoOffline.cellPoints = function () {
       return layer.cells.map(function (c) {

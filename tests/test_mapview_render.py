@@ -10,6 +10,8 @@ from pathlib import Path
 
 import folium
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo.assets import STATIC_URL, VENDOR_DIR
 from geo.coords import convert
@@ -18,6 +20,8 @@ from geo import assets
 from geo.mapview import compact, offline, split_by_precision
 from geo.mapview.aggregate import badge_features
 from geo.mapview.canvas_items import data_from_html
+from geo.mapview.item_layer import item_bounds
+from geo.query import geometry_bounds
 from tests import app_data
 from tests.conftest import make_item
 
@@ -274,3 +278,19 @@ def test_render_cli_bad_input_is_one_line_exit_1(tmp_path, content, expect):
     assert expect in proc.stderr
     assert "Traceback" not in proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1
+
+
+_position = st.lists(st.floats(-180, 180, allow_nan=False), min_size=2, max_size=3)
+_geometries = st.one_of(
+    st.builds(lambda c: {"type": "Point", "coordinates": c}, _position),
+    st.builds(lambda c: {"type": "LineString", "coordinates": c}, st.lists(_position, min_size=2, max_size=6)),
+    st.builds(lambda c: {"type": "Polygon", "coordinates": c},
+              st.lists(st.lists(_position, min_size=4, max_size=6), min_size=1, max_size=3)),
+    st.builds(lambda c: {"type": "MultiPoint", "coordinates": c}, st.lists(_position, min_size=1, max_size=4)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_geometries)
+def test_item_bounds_are_the_geometry_bounds(geometry):
+    assert item_bounds(geometry) == geometry_bounds(geometry)

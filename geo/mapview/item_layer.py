@@ -38,9 +38,9 @@ def item_bounds(geometry: dict | None) -> tuple[float, float, float, float] | No
             if gtype == "Point":
                 return (coords[0], coords[1], coords[0], coords[1])
             if gtype in ("LineString", "Polygon"):
-                ring = coords if gtype == "LineString" else coords[0]  # holes lie inside the outer ring
-                xs = [c[0] for c in ring]
-                ys = [c[1] for c in ring]
+                positions = coords if gtype == "LineString" else [c for ring in coords for c in ring]
+                xs = [c[0] for c in positions]
+                ys = [c[1] for c in positions]
                 return (min(xs), min(ys), max(xs), max(ys))
         except (TypeError, IndexError, ValueError):
             pass

@@ -20,7 +20,7 @@ RESULT = {
               "100000": {"build_s": None, "payload_bytes": None, "skipped": "not measured"}},
     "render": {"1000": {"render_s": 0.08, "bytes": 630_000, "cli_s": 1.9, "drawn_s": 0.8},
                "100000": {"render_s": 3.1, "bytes": 3_340_000, "cli_s": 7.5, "drawn_s": 1.4}},
-    "extract_chars_per_s": 29_700, "extract_s": 0.67, "geocode_s": 0.04,
+    "extract_chars_per_s": 29_700, "extract_s": 0.67, "geocode_s": 0.04, "load_average": [0.4, 1.2], "cpus": 2,
 }
 
 
@@ -31,6 +31,7 @@ def test_tables_hold_the_figures_and_ratios_of_the_run():
     assert "| 1,000 | 0.08 / 1.60 (20×) | 0.63 MB / 1.40 MB (2.2×) | 0.80 | 1.90 |" in text
     assert "| 100,000 | 3.10 (naive not measured) | 3.34 MB (naive not measured) | 1.40 | 7.50 |" in text
     assert "29,700 characters/s" in text
+    assert "2 cores, load average 0.4 at the start and 1.2 at the end" in text
 
 
 def test_write_readme_replaces_only_the_marked_block(tmp_path):

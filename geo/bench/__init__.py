@@ -88,6 +88,7 @@ def run(args) -> int:
         sizes = QUICK_SIZES if args.quick else SIZES
     print(f"synthetic items over the county outline (seed {args.seed}); every figure from a fresh process",
           flush=True)
+    load_before = round(os.getloadavg()[0], 1)  # other work on the machine: absolute times scale with it
     ours: dict[str, dict] = {}
     naive: dict[str, dict] = {}
     pg: dict[str, dict] = {}
@@ -185,6 +186,7 @@ def run(args) -> int:
         "extract_chars_per_s": extraction.get("chars_per_s"),
         "extract_s": extraction.get("extract_s"),
         "geocode_s": extraction.get("geocode_s"),
+        "load_average": [load_before, round(os.getloadavg()[0], 1)], "cpus": os.cpu_count(),
     }
     result["render"] = {k: {f: r.get(f) for f in ("render_s", "bytes", "cli_s", "drawn_s", "wall_s", "x_faster",
                                                  "x_smaller", "peak_mb", "mode", "skipped", "error") if f in r}

@@ -41,7 +41,11 @@ def open_and_wait(browser, path: Path, *, viewport=(1366, 768), timeout_s: float
     drawn_ms = page.evaluate("document.documentElement.getAttribute('data-geo-drawn')")
     figures = {"drawn_s": round(float(drawn_ms) / 1000, 3) if drawn_ms else None, "wall_s": round(wall, 3),
                "problem": problem, "errors": errors, "blocked": blocked,
-               "state": page.evaluate("window.geoOffline && window.geoOffline.state ? window.geoOffline.state() : null")}
+               "state": page.evaluate("window.geoOffline && window.geoOffline.state ? window.geoOffline.state() : null"),
+               # where the time went: ms since navigation start of the page's own marks
+               "marks": page.evaluate("""() => Object.fromEntries(
+                   [['html_parsed', performance.timing.domInteractive - performance.timing.navigationStart]].concat(
+                   performance.getEntriesByType('mark').map(m => [m.name, Math.round(m.startTime)])))""")}
     return page, figures
 
 

@@ -72,6 +72,11 @@ def render_table(result: dict) -> str:
 
 def markdown(result: dict) -> str:
     parts = []
+    load = result.get("load_average")
+    if load:
+        parts.append(f"One run on {result.get('cpus') or '?'} cores, load average {load[0]} at the start and "
+                     f"{load[1]} at the end (other work on the machine makes every time longer; the ratios are "
+                     "within the run).")
     if result.get("ours"):
         parts.append("The app:\n\n" + app_table(result))
     if result.get("render"):

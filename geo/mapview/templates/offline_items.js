@@ -619,7 +619,9 @@
 
   // ---- wiring ----------------------------------------------------------------------------
   function start(data) {
+    performance.mark("geo-data-read");
     var model = new Model(data);
+    performance.mark("geo-model-built");
     var filter = new Filter(model);
     var layer = new ItemCanvas(model, {pane: "overlayPane"});
     var unlocated = UnlocatedControl(model);

@@ -81,11 +81,27 @@ def is_fetched(vendor_dir: Path = VENDOR_DIR) -> bool:
 
 
 def missing_files(vendor_dir: Path = VENDOR_DIR) -> list[str]:
-    """Vendor files the map needs that are not on disk (empty when set-up ran)."""
-    from geo.mapview.offline import REGISTRY  # the URLs actually used
+    """Files of the manifest that are not on disk (empty when set-up ran).
 
-    return sorted({f"{a.folder}/{a.path}" for a in REGISTRY.values()
-                   if a is not None and not (vendor_dir / a.folder / a.path).is_file()})
+    Checked against ``PACKAGES`` alone: a plain path must exist, a glob must match at least one
+    file. (Every file ``geo.mapview.offline.REGISTRY`` maps a CDN URL to is one of these; a test
+    keeps the two in step, and this module does not import the map code.)
+    """
+    missing = []
+    for pkg in PACKAGES:
+        root = vendor_dir / pkg.folder
+        for pattern in pkg.keep:
+            if any(ch in pattern for ch in "*?["):
+                if not any(root.glob(pattern)):
+                    missing.append(f"{pkg.folder}/{pattern}")
+            elif not (root / pattern).is_file():
+                missing.append(f"{pkg.folder}/{pattern}")
+    return sorted(missing)
+
+
+def covers(folder: str, path: str) -> bool:
+    """Whether the manifest fetches ``path`` into ``static/vendor/<folder>/``."""
+    return any(pkg.folder == folder and any(fnmatch.fnmatch(path, pat) for pat in pkg.keep) for pkg in PACKAGES)
 
 
 def _members(tar: tarfile.TarFile, keep: tuple[str, ...]):

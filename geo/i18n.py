@@ -250,6 +250,14 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "html_help": ("一个文件，所有脚本内嵌，可从U盘直接打开（无网络时选“无底图”）。",
                   "One file with every script inlined; opens from a USB stick (choose no basemap when offline)."),
     "html_make": ("生成网页地图", "Make the HTML map"),
+    # inside the offline HTML map (geo/mapview/templates/offline_items.js)
+    "offline_all": ("全部", "All"),
+    "offline_unknown": ("未填写", "not given"),
+    "offline_more": ("再显示 {n} 项", "Show {n} more"),
+    "offline_here": ("此处 {n} 项", "{n} items here"),
+    "offline_old_browser": ("此浏览器无法读取压缩的地图数据，请用新版 Chrome、Edge、Firefox 或 Safari 打开。",
+                            "This browser cannot read the compressed map data; open the file in a recent "
+                            "Chrome, Edge, Firefox or Safari."),
     "html_download": ("下载网页地图 {name}（{kb} KB）", "Download the HTML map {name} ({kb} KB)"),
     "report_title": ("打印报告（PDF / PNG）", "Printable report (PDF / PNG)"),
     "report_paper": ("纸张", "Paper"),

@@ -179,6 +179,10 @@ def test_bench_quick_prints_the_json_line(tmp_path):
             assert isinstance(result["ours"][size][key], (int, float)), (size, key, result["ours"][size])
         for key in ("build_s", "payload_bytes"):
             assert isinstance(result["naive"][size][key], (int, float)), (size, key, result["naive"][size])
+        render = result["render"][size]
+        for key in ("render_s", "bytes", "cli_s", "x_faster", "x_smaller"):
+            assert isinstance(render[key], (int, float)), (size, key, render)
+        assert isinstance(render["drawn_s"], (int, float)) or render.get("skipped"), render
     assert result["extract_chars_per_s"] > 0
     assert "items" in proc.stdout and "naive" in proc.stdout  # the table came first
     assert not (ROOT / "data" / "bench").exists()

@@ -86,8 +86,8 @@ def map_html() -> str:
 
 def test_standalone_map_html_has_every_field_escaped(map_html):
     _no_raw_markup(map_html, "standalone map")
-    # the payloads are shown as text: escaped once in the popup/tooltip strings
-    assert "&lt;img src=x onerror=" in map_html or "\\u0026lt;img src=x onerror=" in map_html
+    # the payloads travel as JSON strings with < escaped, and the page shows them as text nodes
+    assert "\\u003cimg src=x onerror=" in map_html
 
 
 @pytest.mark.browser
@@ -102,19 +102,29 @@ def test_map_popups_and_tooltips_run_no_script_in_chromium(map_html, tmp_path, b
         page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("file:", "data:", "about:", "blob:"))
                    else (blocked.append(r.request.url), r.abort()))
         page.goto(page_file.as_uri())
-        page.wait_for_function("Object.keys(window).some(k => k.startsWith('map_'))")
-        opened = page.evaluate("""() => {
-            const map = window[Object.keys(window).find(k => k.startsWith('map_'))];
-            const texts = [];
-            map.eachLayer(l => {
-                if (l.getPopup && l.getPopup()) { l.openPopup(); texts.push(l.getPopup().getElement()?.textContent || ''); }
-                if (l.getTooltip && l.getTooltip()) { l.openTooltip(); texts.push(l.getTooltip().getElement()?.textContent || ''); }
-            });
-            return texts;
-        }""")
+        page.wait_for_function("document.documentElement.hasAttribute('data-geo-drawn')")
+        box = page.locator(".folium-map").bounding_box()
+        opened = []
+        # every drawn item: hover (tooltip) and click (popup) where the page drew it
+        for i in range(page.evaluate("geoOffline.state().onMap")):
+            point = page.evaluate(f"geoOffline.point({i})")
+            page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+            page.locator(".leaflet-tooltip").wait_for()
+            opened += page.locator(".leaflet-tooltip").all_text_contents()
+            page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+            page.locator(".leaflet-popup-content").wait_for()
+            opened += page.locator(".leaflet-popup-content").all_text_contents()
+            page.evaluate("geoOffline.map.closePopup()")  # so it cannot cover the next item (once faded out)
+            page.wait_for_function("!document.querySelector('.leaflet-popup')")
+        # the item known only to a village: its row in the list of items not precisely located
+        page.locator(".geo-offline-unlocated > summary").click()
+        page.locator(".geo-offline-group > summary").first.click()
+        page.locator(".geo-offline-item").first.click()
+        opened += page.locator(".geo-offline-row .geo-offline-detail").all_text_contents()
         # the payload is on screen as text ...
         shown = " ".join(opened)
         assert HTML_PAYLOADS["name"] in shown and "新建卫生院" in shown
+        assert shown.count(HTML_PAYLOADS["text"]) == 3, "each item's source sentence is shown"
         # ... and nothing of it ran or became an element, once the page has loaded and painted twice
         page.wait_for_load_state("load")
         page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")

@@ -37,6 +37,14 @@ def configure(parser) -> None:
                                                          "database (items are written to it: use a scratch database)")
     parser.add_argument("--seed", type=int, default=8, help="random seed of the synthetic items (default 8)")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds one measurement may take (default 1800)")
+    parser.add_argument("--render-only", action="store_true",
+                        help="only the offline HTML map (geo render, its file size, time to drawn) and naive")
+    parser.add_argument("--no-browser", action="store_true", help="do not open the offline map in Chromium")
+    parser.add_argument("--markdown", metavar="FILE", type=Path,
+                        help="measure nothing: print the README's performance tables from the JSON line in FILE "
+                             "(saved output of a bench run; - for standard input)")
+    parser.add_argument("--write-readme", action="store_true",
+                        help="with --markdown: replace the tables in README.md between the bench markers")
 
 
 def _child(kind: str, n: int, seed: int, timeout: int, extra: dict | None = None) -> dict:
@@ -66,6 +74,9 @@ def _fmt(v, unit="") -> str:
 def run(args) -> int:
     from geo.cli import CliError
 
+    if args.markdown:
+        from geo.bench import report
+        return report.run_markdown(args.markdown, write_readme=args.write_readme)
     if args.sizes:
         try:
             sizes = tuple(int(s) for s in args.sizes.split(",") if s.strip())
@@ -77,15 +88,26 @@ def run(args) -> int:
         sizes = QUICK_SIZES if args.quick else SIZES
     print(f"synthetic items over the county outline (seed {args.seed}); every figure from a fresh process",
           flush=True)
+    load_before = round(os.getloadavg()[0], 1)  # other work on the machine: absolute times scale with it
     ours: dict[str, dict] = {}
     naive: dict[str, dict] = {}
     pg: dict[str, dict] = {}
+    render: dict[str, dict] = {}
     for n in sizes:
-        print(f"  ours  {n:>7,} …", flush=True)
         with tempfile.TemporaryDirectory(prefix="geo-bench-") as tmp:
-            made = _child("generate", n, args.seed, args.timeout, {"dir": str(Path(tmp) / "data")})
-            ours[str(n)] = made if made.get("error") else _child("ours", n, args.seed, args.timeout,
-                                                                 {"data": str(Path(tmp) / "data")})
+            data = str(Path(tmp) / "data")
+            made = _child("generate", n, args.seed, args.timeout, {"dir": data})
+            if not args.render_only:
+                print(f"  ours  {n:>7,} …", flush=True)
+                ours[str(n)] = made if made.get("error") else _child("ours", n, args.seed, args.timeout,
+                                                                     {"data": data})
+            print(f"  render {n:>6,} …", flush=True)
+            html = str(Path(tmp) / "map.html")
+            r = made if made.get("error") else _child("render", n, args.seed, args.timeout, {"data": data, "out": html})
+            if not r.get("error") and not args.no_browser:
+                print(f"  drawn  {n:>6,} …", flush=True)
+                r.update(_child("drawn", n, args.seed, args.timeout, {"path": html}))
+            render[str(n)] = r
         if n <= NAIVE_MAX:
             print(f"  naive {n:>7,} …", flush=True)
             naive[str(n)] = _child("naive", n, args.seed, args.timeout)
@@ -98,8 +120,15 @@ def run(args) -> int:
     skipped = [str(n) for n in sizes if str(n) not in naive]
     for key in skipped:
         naive[key] = {"build_s": None, "payload_bytes": None, "skipped": f"naive map not measured above {NAIVE_MAX:,} items (minutes, GBs)"}
-    print("  extraction …", flush=True)
-    extraction = _child("extract", EXTRACT_CHARS, args.seed, args.timeout)
+    if args.render_only:
+        extraction = {"error": "not measured (--render-only)"}
+    else:
+        print("  extraction …", flush=True)
+        extraction = _child("extract", EXTRACT_CHARS, args.seed, args.timeout)
+    for key, r in render.items():
+        v = naive.get(key, {})
+        r["x_faster"] = round(v["build_s"] / r["render_s"], 1) if v.get("build_s") and r.get("render_s") else None
+        r["x_smaller"] = round(v["payload_bytes"] / r["bytes"], 1) if v.get("payload_bytes") and r.get("bytes") else None
 
     rows = [("items", "ours build s", "naive build s", "×faster", "ours payload", "naive payload", "×smaller",
              "ours filter s", "ours load s", "ours peak MB", "naive peak MB", "mode")]
@@ -124,12 +153,24 @@ def run(args) -> int:
     for key, o in ours.items():
         if o.get("error"):
             print(f"ours at {key}: {o['error']}")
+    print()
+    rows = [("items", "render s", "naive s", "×faster", "file MB", "naive MB", "×smaller", "geo render (CLI) s",
+             "drawn in Chromium s", "")]
+    for key, r in sorted(render.items(), key=lambda kv: int(kv[0])):
+        v = naive.get(key, {})
+        mb = (lambda b: round(b / 1e6, 2) if b else None)
+        rows.append((f"{int(key):,}", _fmt(r.get("render_s")), _fmt(v.get("build_s")), _fmt(r.get("x_faster")),
+                     _fmt(mb(r.get("bytes"))), _fmt(mb(v.get("payload_bytes"))), _fmt(r.get("x_smaller")),
+                     _fmt(r.get("cli_s")), _fmt(r.get("drawn_s")), r.get("error") or r.get("skipped") or ""))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(str(c).rjust(w) for c, w in zip(row, widths)))
     if pg:
         print()
         for key, p in sorted(pg.items(), key=lambda kv: int(kv[0])):
             print(f"postgis {int(key):,}: " + ", ".join(f"{k} {_fmt(v)}" for k, v in p.items()))
     if extraction.get("error"):
-        print(f"extraction: {extraction['error']}")
+        print(f"\nextraction: {extraction['error']}")
     else:
         print(f"\nextraction: {extraction['chars']:,} chars in {extraction['extract_s']:.3f} s "
               f"= {extraction['chars_per_s']:,.0f} chars/s ({extraction['items']} items); "
@@ -145,7 +186,11 @@ def run(args) -> int:
         "extract_chars_per_s": extraction.get("chars_per_s"),
         "extract_s": extraction.get("extract_s"),
         "geocode_s": extraction.get("geocode_s"),
+        "load_average": [load_before, round(os.getloadavg()[0], 1)], "cpus": os.cpu_count(),
     }
+    result["render"] = {k: {f: r.get(f) for f in ("render_s", "bytes", "cli_s", "drawn_s", "wall_s", "x_faster",
+                                                 "x_smaller", "peak_mb", "mode", "skipped", "error") if f in r}
+                        for k, r in render.items()}
     if pg:
         result["postgis"] = pg
     print(json.dumps(result, ensure_ascii=False))

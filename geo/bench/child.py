@@ -1,6 +1,6 @@
 """One measurement in its own process: ``python -m geo.bench.child '{"kind": ..., "n": ...}'``.
 
-Prints one JSON line. Kinds: ours, naive, postgis, extract. Synthetic data lives in a
+Prints one JSON line. Kinds: generate, ours, render, drawn, naive, postgis, extract. Synthetic data lives in a
 temporary directory that is removed afterwards; nothing is written to data/.
 """
 from __future__ import annotations
@@ -154,6 +154,51 @@ def measure_naive(n: int, seed: int) -> dict:
     return {"build_s": round(build_s, 4), "payload_bytes": len(html.encode()), "peak_mb": peak_mb()}
 
 
+def measure_render(n: int, seed: int, data: str, out: str) -> dict:
+    """``geo render`` of the items in ``data`` (a folder made by the "generate" kind): the renderer on
+    the items in memory (what the naive figure also measures), and the command as a user runs it."""
+    import subprocess
+
+    from geo.mapview import load_places
+    from geo.mapview.canvas_items import data_from_html
+    from geo.mapview.standalone import render_html, write_html
+    from geo.store import open_store
+
+    data = Path(data)
+    features = open_store(data).load()
+    places = load_places(data / "places.geojson")
+    render_html(features[:50], places=places)  # warm-up: templates compiled, as for naive
+    t = time.perf_counter()
+    html = render_html(features, places=places)
+    render_s = time.perf_counter() - t
+    write_html(Path(out), html)
+    size = len(html.encode())
+    kept = data_from_html(html)["n"]
+    del html, features
+    gc.collect()
+    cli_out = Path(out).with_suffix(".cli.html")
+    t = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "geo", "render", str(data / "projects.geojson"), "-o", str(cli_out)],
+                          capture_output=True, text=True, cwd=ROOT)
+    cli_s = time.perf_counter() - t
+    if proc.returncode != 0:
+        return {"error": f"geo render failed: {proc.stderr.strip()[-300:]}"}
+    return {"render_s": round(render_s, 4), "bytes": size, "items": kept, "cli_s": round(cli_s, 3),
+            "peak_mb": peak_mb()}
+
+
+def measure_drawn(path: str) -> dict:
+    from geo.bench.drawn import Unavailable, time_to_drawn
+
+    try:
+        figures = time_to_drawn(Path(path))
+    except Unavailable as exc:
+        return {"drawn_s": None, "skipped": str(exc)}
+    if figures["problem"] or figures["errors"]:
+        return {"error": (figures["problem"] or figures["errors"][0])[:300]}
+    return {"drawn_s": figures["drawn_s"], "wall_s": figures["wall_s"], "mode": (figures["state"] or {}).get("mode")}
+
+
 def measure_postgis(n: int, seed: int, url: str) -> dict:
     from geo.synthetic import generate
     from geo.mapview import viewport
@@ -222,6 +267,10 @@ def main(argv: list[str]) -> int:
         out = {"written": spec["dir"]}
     elif kind == "ours":
         out = measure_ours(n, seed, spec.get("data"))
+    elif kind == "render":
+        out = measure_render(n, seed, spec["data"], spec["out"])
+    elif kind == "drawn":
+        out = measure_drawn(spec["path"])
     elif kind == "naive":
         out = measure_naive(n, seed)
     elif kind == "postgis":

@@ -6,6 +6,8 @@ Public API::
     data_layer(features, places, lang=..., datum=..., selected=..., popups=...) -> folium.FeatureGroup
     build_map(features, basemap=..., places=..., lang=..., all_features=...) -> folium.Map
     render_html(features, basemap="osm", places=None, lang="zh", all_features=None) -> str
+        (the offline HTML map: the base map above, the items from ``compact.encode`` drawn by
+        ``canvas_items.CanvasItems`` on a canvas in the page)
     split_by_precision(features) -> (located, coarse)
 """
 from geo.mapview.basemaps import Basemap, available as available_basemaps, get as get_basemap  # noqa: F401

@@ -28,7 +28,7 @@ def data_bounds(features: Iterable[dict], places: Places | None = None) -> tuple
     """(west, south, east, north) to open the map on: the located items and their towns' seat points;
     the gazetteer's outline when there is nothing else."""
     features = list(features)
-    boxes = [geometry_bounds(f.get("geometry")) for f in features if item_layer.is_precisely_located(f)]
+    boxes = [item_layer.item_bounds(f.get("geometry")) for f in features if item_layer.is_precisely_located(f)]
     if places is not None:
         towns = {(f.get("properties") or {}).get("town") for f in features} - {None, ""}
         points = [places.point_for(t) for t in towns]
@@ -69,7 +69,7 @@ def _to_datum(bounds, datum):
 
 def base_map(*, basemap: Basemap, bounds: tuple[float, float, float, float] | None = None,
              places: Places | None = None, categories: Iterable[str] = CATEGORIES, lang: str = "zh",
-             with_controls: bool = True) -> folium.Map:
+             with_controls: bool = True, cluster_assets: bool = True) -> folium.Map:
     """Tiles, outline, legend and controls; everything except the items. Assets are self-hosted."""
     m = folium.Map(location=_FALLBACK_CENTER, zoom_start=_FALLBACK_ZOOM, tiles=None, control_scale=False,
                    max_zoom=basemap.max_zoom, zoom_control=True)
@@ -96,7 +96,9 @@ def base_map(*, basemap: Basemap, bounds: tuple[float, float, float, float] | No
     offline.add_css(m, styles.SYMBOL_CSS + controls.LOCATE_CSS)
     # Clustering lives in the data layer; its assets must be loaded with the base map
     # because st_folium loads scripts only once, when the map is first mounted.
-    _AssetsOnly(item_layer.cluster()).add_to(m)
+    # (The offline HTML map draws its items itself and leaves them out.)
+    if cluster_assets:
+        _AssetsOnly(item_layer.cluster()).add_to(m)
     return offline.localise(m)
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from geo import i18n
 from geo.bench.drawn import open_and_wait
-from geo.bench.synthetic import generate
+from geo.synthetic import generate
 from geo.mapview import compact, load_places, split_by_precision
 from geo.mapview.canvas_items import data_from_html
 from geo.mapview.standalone import render_html, write_html

@@ -45,7 +45,7 @@ def test_yes_applies_and_names_the_document_in_the_history(tmp_path):
     r = geo("progress", DOCS / "fengze" / "2022-summary.txt", "--data", tmp_path, "--yes")
     assert r.returncode == 0, r.stderr
     assert item_named(store, "5G基站")["properties"]["status"] == "completed"
-    users = {json.loads(line)["user"] for line in store.audit_path.read_text(encoding="utf-8").splitlines()}
+    users = {e.user for e in store.history()}
     assert "progress:2022-summary.txt" in users
 
 

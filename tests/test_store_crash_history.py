@@ -20,6 +20,7 @@ import select
 import shutil
 import signal
 import sys
+import time
 import traceback
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ PLACES = ROOT / "data" / "places.geojson"
 N_ITEMS = 20_000
 N_BASE = 200  # in the store before the import; the import changes their status (version 2)
 IMPORTER = "importer"
+RUN_DEADLINE_S = 600  # one run is about a minute on a 2-core machine
 
 pytestmark = pytest.mark.slow
 
@@ -116,11 +118,16 @@ def run_all(runs: list[Run]) -> dict[str, bool]:
     """Run the imports side by side; name -> killed by SIGKILL (False: a timed run had ended first)."""
     running = {}
     killed: dict[str, bool] = {}
+    # A child that never says where it stopped must fail the test, not hang the suite until its timeout.
+    deadline = time.monotonic() + RUN_DEADLINE_S
     try:
         for run in runs:
             _fork_import(run)
             running[run.name] = run
         while running:
+            assert time.monotonic() < deadline, (
+                f"no word from {sorted(running)} in {RUN_DEADLINE_S} s: "
+                + "; ".join(f"{n} said {r.said.decode()[-500:]!r}, stops {r.stops}" for n, r in running.items()))
             # wait for a child to say where it stopped; the short timeout is the polling of the conditions
             ready, _, _ = select.select([r.err for r in running.values()], [], [], 0.002)
             for name, run in list(running.items()):
@@ -218,7 +225,7 @@ FILE_POINTS = {
 SAVE_AFTER = {"renamed", "audit-synced", "rename seen"}
 
 
-@pytest.mark.timeout(2400)
+@pytest.mark.timeout(1200)
 def test_file_store_import_killed_anywhere_keeps_every_committed_history(world, tmp_path):
     global _world_preview
     _world_preview = world["preview"]
@@ -266,7 +273,7 @@ def test_file_store_import_killed_anywhere_keeps_every_committed_history(world, 
 
 # ---- PostGIS ---------------------------------------------------------------------------------------
 @pytest.mark.postgis
-@pytest.mark.timeout(2400)
+@pytest.mark.timeout(1200)
 def test_postgis_import_killed_anywhere_keeps_every_committed_history(world, pg_new_url):
     import psycopg
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import uuid
 from pathlib import Path
 
@@ -23,9 +22,11 @@ def crash_point(name: str) -> None:
     if not wanted or name in _stopped or name not in wanted.split(","):
         return
     _stopped.add(name)
-    sys.stderr.write(f"crash point {name}\n")
-    sys.stderr.flush()
-    sys.stdin.readline()
+    # File descriptors, not sys.stderr/sys.stdin: a test runner may have replaced those objects
+    # (pytest's capture writes sys.stderr to its own file), and the parent listens on fd 2.
+    os.write(2, f"crash point {name}\n".encode())
+    while os.read(0, 1) not in (b"\n", b""):
+        pass
 
 
 def temp_name(path: Path) -> Path:

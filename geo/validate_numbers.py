@@ -9,11 +9,16 @@ with the file, feature and field it sits in.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import math
 import sys
 import threading
 from dataclasses import dataclass
+
+# Texts longer than this are parsed with the cyclic garbage collector paused (see collector_paused).
+_PAUSE_ABOVE_CHARS = 1_000_000
 
 # Largest magnitude other tools read as a number (IEEE 754 double); beyond it they see infinity.
 MAX_MAGNITUDE = sys.float_info.max
@@ -185,8 +190,47 @@ def loads_marking(text: str | bytes):
     _seen.marked = False
     if isinstance(text, (bytes, bytearray)):
         text = text.decode(json.detect_encoding(text), "surrogatepass")
-    doc = _DECODER.decode(text)
+    with collector_paused() if len(text) > _PAUSE_ABOVE_CHARS else contextlib.nullcontext():
+        doc = _DECODER.decode(text)
     return doc, _seen.marked
+
+
+_pause_lock = threading.Lock()
+_pauses = 0  # parses running with the collector paused (threads of one app share it)
+_resume = False  # whether the collector was on when the first of them began
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """Run a large parse with Python's cyclic garbage collector off.
+
+    A parse allocates millions of dicts, lists and strings, and the collector rescans the
+    growing document each time allocations pass its threshold: at 100,000 items that was two
+    thirds of the store's read (about 3 s of 4.4 s of CPU; 1 s with it paused). Parsed JSON
+    holds no reference cycles, so nothing the collector could free is kept; reference counting
+    still frees everything as usual. Reentrant and thread-safe: the collector comes back on when
+    the last pause ends, and only if it was on before the first.
+    """
+    global _pauses, _resume
+    with _pause_lock:
+        if _pauses == 0:
+            _resume = gc.isenabled()
+            gc.disable()
+        _pauses += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _pauses -= 1
+            if _pauses == 0 and _resume:
+                gc.enable()
+
+
+def keep_long_lived() -> None:
+    """After a large document is cached for the life of the process (the store's items): move every
+    object alive now out of the collector's generations, so later collections, which run during
+    every page run, no longer walk the cached items. Objects stay freed by reference counting."""
+    gc.freeze()
 
 
 _seen = threading.local()  # did the parse in this thread meet a bad number

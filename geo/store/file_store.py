@@ -28,12 +28,12 @@ from geo.store.atomic import (
     move_leftovers_aside,
 )
 from geo.store.base import (
-    AuditEntry, CorruptStore, InvalidItem, ItemFilter, MergeReport, StoreError, VersionConflict,
+    LONG_LIVED_ITEMS, AuditEntry, CorruptStore, InvalidItem, ItemFilter, MergeReport, StoreError, VersionConflict,
     Viewport, audit_entries, changed_fields, check_photo_name, is_machine_user, now_iso, plan_merge,
     raise_if_invalid, stamp,
 )
 from geo.store.places_file import PlacesFile
-from geo.validate_numbers import NumberError, loads, loads_marking, readable
+from geo.validate_numbers import NumberError, keep_long_lived, loads, loads_marking, readable
 
 LOCK_TIMEOUT_S = 30
 PLACES_FILE = "places.geojson"
@@ -112,6 +112,8 @@ class FileStore:
             features, tag = self._read_tagged()
             self._cache, self._cache_key, self._cache_tag = features, key, tag
             self._index = {f.get("id"): f for f in features if isinstance(f, dict)}
+            if len(features) >= LONG_LIVED_ITEMS:
+                keep_long_lived()
         return self._cache
 
     def revision(self) -> tuple | None:

@@ -14,7 +14,6 @@ derived on every write.
 from __future__ import annotations
 
 import copy
-import gc
 import json
 import os
 import re
@@ -33,11 +32,11 @@ from geo.contract import CONTRACT_FIELDS, validate_feature
 from geo.query import COUNT_FIELDS, FACET_FIELDS, geometry_bounds, search_terms, search_text
 from geo.store.atomic import crash_point
 from geo.store.base import (
-    AuditEntry, CorruptStore, InvalidItem, ItemFilter, MergeReport, StoreError, VersionConflict, Viewport,
+    LONG_LIVED_ITEMS, AuditEntry, CorruptStore, InvalidItem, ItemFilter, MergeReport, StoreError, VersionConflict, Viewport,
     audit_entries, changed_fields, check_photo_name, is_machine_user, now_iso, plan_merge, raise_if_invalid,
     stamp,
 )
-from geo.validate_numbers import NumberError, loads, loads_marking, locate, readable
+from geo.validate_numbers import NumberError, collector_paused, keep_long_lived, loads, loads_marking, locate, readable
 
 # One constant for every app server: migrations run by one of them at a time.
 MIGRATION_LOCK_KEY = zlib.crc32(b"geo.store.postgis migrations")
@@ -185,7 +184,7 @@ class PostgisStore:
 
     def _fetch(self, sql: str, params=()) -> list[tuple]:
         try:
-            with self._borrow() as conn, _gc_paused():
+            with self._borrow() as conn, collector_paused():
                 return conn.execute(sql, params).fetchall()
         except psycopg.OperationalError as exc:
             raise StoreError(f"{redact(self.url)}: {_db_message(exc)}; try again") from None
@@ -217,7 +216,7 @@ class PostgisStore:
 
     def _features(self, sql: str, params=()) -> list[dict]:
         rows = self._fetch(sql, params)
-        with _gc_paused():
+        with collector_paused():
             return [_feature(r) for r in rows]
 
     # ---- reading -------------------------------------------------------
@@ -266,7 +265,7 @@ class PostgisStore:
             total = rows[0][4]
         else:
             total = self._fetch(f"SELECT count(*) FROM items WHERE {where}", params)[0][0]
-        with _gc_paused():
+        with collector_paused():
             features = [_feature(r[:4]) for r in rows]
         return Viewport(features=features, total=total)
 
@@ -479,6 +478,8 @@ class PostgisStore:
         features = self.load()
         with self._lock:
             self._snapshot = (revision, features)
+        if len(features) >= LONG_LIVED_ITEMS:
+            keep_long_lived()
         return features
 
     # ---- places (the gazetteer): the places table ---------------------------
@@ -552,18 +553,6 @@ class PostgisStore:
 
     def photo_names(self) -> list[str]:
         return [r[0] for r in self._fetch("SELECT name FROM photo_files ORDER BY name")]
-
-
-@contextmanager
-def _gc_paused():
-    """Building thousands of small dicts triggers the cycle collector again and again; they hold no cycles."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 class _Transaction:

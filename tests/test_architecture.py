@@ -25,7 +25,7 @@ GEO = ROOT / "geo"
 # Floors, lowest first. A module may import modules on its own floor or below, never above.
 FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("words and rules", ("geo", "geo.contract", "geo.config", "geo.ids", "geo.filenames", "geo.i18n", "geo.validate_numbers")),
-    ("geometry, filters, validation", ("geo.query", "geo.coords", "geo.areas", "geo.validate", "geo.validate_location")),
+    ("geometry, filters, validation", ("geo.query", "geo.item_columns", "geo.coords", "geo.areas", "geo.validate", "geo.validate_location")),
     ("data: stores, places, extraction, geocoding", (
         "geo.store", "geo.store.*", "geo.gazetteer", "geo.gazetteer.*", "geo.extract", "geo.extract.*",
         "geo.geocode", "geo.geocode.*", "geo.auth", "geo.photos", "geo.synthetic")),

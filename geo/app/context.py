@@ -13,6 +13,7 @@ from geo import config
 from geo.app import state as app_state
 from geo.app.state import ViewState
 from geo.contract import AREA_TOWN_SEAT, AREA_WHOLE_TOWN
+from geo.item_columns import distinct
 from geo.mapview.context import places_from_features
 from geo.mapview.basemaps import available as available_basemaps
 from geo.mapview.context import Places
@@ -91,8 +92,7 @@ def _read_items() -> tuple[object, list[dict], list[str]]:
 
 
 def _villages(features: list[dict]) -> list[str]:
-    return sorted({(f.get("properties") or {}).get("area") for f in features} - {None, "", AREA_TOWN_SEAT,
-                                                                                 AREA_WHOLE_TOWN})
+    return sorted(distinct(features, "area") - {None, "", AREA_TOWN_SEAT, AREA_WHOLE_TOWN})
 
 
 def load_context() -> Context:

@@ -12,6 +12,7 @@ from geo.app import state as app_state
 from geo.app.context import Context, filter_and_facets
 from geo.app.state import Keys, ViewState
 from geo.contract import CATEGORIES, STATUSES
+from geo.item_columns import distinct
 from geo.mapview.basemaps import available as available_basemaps
 
 
@@ -41,8 +42,8 @@ def sidebar(ctx: Context) -> ViewState:
                        format_func=lambda s: f"{i18n.status_label(s, lang)} ({facets['statuses'].get(s, 0)})")
         st.multiselect(i18n.t("category", lang), list(CATEGORIES), key=Keys.CATEGORIES, placeholder="—",
                        format_func=lambda c: f"{i18n.category_label(c, lang)} ({facets['categories'].get(c, 0)})")
-        plans = sorted({(f.get("properties") or {}).get("plan") for f in ctx.features} - {None})
-        years = sorted({(f.get("properties") or {}).get("year") for f in ctx.features} - {None})
+        plans = sorted(distinct(ctx.features, "plan") - {None})
+        years = sorted(distinct(ctx.features, "year") - {None})
         _keep_valid(Keys.PLANS, plans)
         _keep_valid(Keys.YEARS, years)
         c1, c2 = st.columns(2)

@@ -22,7 +22,8 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from geo.contract import validate_feature
-from geo.query import count_items, filter_items, filter_with_facets
+from geo.item_columns import filter_loaded
+from geo.query import count_items, filter_items
 from geo.store.atomic import (
     append_lines, atomic_write_bytes, crash_point, dumps_feature_collection, last_line, leftover_temps,
     move_leftovers_aside,
@@ -298,8 +299,9 @@ class FileStore:
     # ---- what a page asks for ------------------------------------------
     def filter_with_facets(self, flt: ItemFilter | None,
                            facets: tuple[str, ...] = ("statuses", "categories")) -> tuple[list[dict], dict]:
-        """The items of ``flt`` and the sidebar's per-option counts, in one pass over the loaded list."""
-        return filter_with_facets(self.load(), flt, facets)
+        """The items of ``flt`` and the sidebar's per-option counts: array masks over the loaded list's
+        columns when it is large (geo.item_columns), one pass over it otherwise."""
+        return filter_loaded(self.load(), flt, facets)
 
     def snapshot(self) -> list[dict]:
         """All items (shared, read-only); re-read only when the file changed."""

@@ -198,7 +198,12 @@ def test_random_kills_during_saves_never_corrupt_the_file(tmp_path):
         assert not has_errors(problems), problems[:3]
         notes = {f["properties"]["notes"] for f in FileStore(tmp_path).load()}
         assert len(notes) == 1, "a save is all or nothing: every item carries the same counter"
-        assert all(_parses(line) for line in (tmp_path / "audit.jsonl").read_text("utf-8").splitlines()[:-1])
+        # The history is written ahead of the data file, so a kill often lands mid-append: each kill
+        # may leave one cut line (the next save starts on a fresh line), never more, and reading
+        # the history skips it.
+        lines = (tmp_path / "audit.jsonl").read_text("utf-8").splitlines()
+        assert sum(not _parses(line) for line in lines) <= round_ + 1
+        assert FileStore(tmp_path).history("a-0")
 
 
 def _line_count(path: Path) -> int:

@@ -96,6 +96,8 @@ def test_projector_page(browser, projector_app, width, height):  # noqa: F811
         page.wait_for_function(
             "(sel) => { const f = document.querySelector(sel); return !!(f && f.contentDocument && "
             "f.contentDocument.__geoProjectorKeys); }", arg=FRAME, timeout=WAIT)
+        # a step change reruns the page: until it settles, the old map's iframe may sit beside the new one
+        page.wait_for_function("(sel) => document.querySelectorAll(sel).length === 1", arg=FRAME, timeout=WAIT)
         map_box = page.locator(FRAME).bounding_box()
         page.mouse.click(map_box["x"] + map_box["width"] * 0.75, map_box["y"] + map_box["height"] * 0.5)
         page.keyboard.press("ArrowRight")

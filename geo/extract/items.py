@@ -20,6 +20,7 @@ _NAME_LEAD = re.compile(
     r"加快推进|持续推进|深入推进|积极推进|加快|推进|持续|继续|深化|推动|抓好|做好|完成|启动|实施|开展|争取|谋划|探索|督导|支持|扶持|提升|发展)+")
 _NAME_TAIL = re.compile(r"(?:的?(?:工作|进度|力度|任务|等工作|前期工作|立项并开工|并开工))+$")
 # A counted target is physical when it counts works, not firms, people or titles.
+_COUNTED_PRODUCTS = re.compile(r"产品(?:认证)?$|品种$")
 _NON_PHYSICAL_COUNTED = re.compile(r"企业|人才|人次|机构|名牌|品牌|商标|专利|家庭|农户|党员|干部|学生|人口|岗位|个转企|小升规")
 
 
@@ -336,7 +337,8 @@ _NOT_A_WORK = re.compile(
     r"风采|魅力|添彩|为重点|为中心|为指导|为核心|为中轴|为[东南西北]环|平台|内容|大使|爆点|新地标|等地|研发|供给|上市筹备|方案|"
     r"交流|互动交流|抓手|体系|机制|开展工作)$|群团组织")
 _FRAMING_LEAD = re.compile(r"^(?:[一二三四五六七八九十]是)?(?:依托|借助|借力(?=.*(?:优势|契机))|坚持|着眼|结合|围绕|发挥|充分利用|引导|按照|通过|面对|立足|统筹好|以(?!.*(?:建设|改造)))")
-_STATISTIC = re.compile(r"(?:面积|总面积|人数|人次|总量|存栏)(?:保持|达到|达|为|突破)?\d|(?:已建|在建|现有|累计|共有)[^，。]{0,12}达")
+_STATISTIC = re.compile(r"(?:面积|总面积|人数|人次|总量|存栏)(?:保持|达到|达|为|突破)?\d|(?:已建|在建|现有|累计|共有)[^，。]{0,12}达|"
+                        r"(?:已达|的有)(?:\d+|[两二三四五六七八九十]+)(?:个|家|项)|累计(?:孵化|引进|招引|签约|培育)")
 _ECONOMIC = re.compile(r"收入|产值|增加值|营业|销售|税收|出口|消费|存款|贷款|融资|生产总值|利润|资金|补助|补贴|奖励|保险|救助")
 _PROJECT_NOUN = re.compile(r"建设|工程|项目|管网|改造|新建|修建|扩建|整治|治理|修复")
 
@@ -352,6 +354,8 @@ def _qualifies(ptext: str, category: str, places: list[Place], quantity: Quantit
     if quantity is not None:
         if _NON_PHYSICAL_COUNTED.search(ptext[:quantity.start + 12]) and category in ("enterprise", "other"):
             return False
+        if _COUNTED_PRODUCTS.search(ptext[max(0, quantity.start - 6):quantity.start]):
+            return False  # "绿色农产品6个", "认证产品12种": products counted, not works
         if category not in classify.PHYSICAL_CATEGORIES:
             return False
         if quantity.unit is None:

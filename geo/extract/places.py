@@ -112,6 +112,12 @@ WORK_NOUNS = frozenset("工程 项目 建设 改造 设施 工作 任务 配套 
                        "规划 方案 标准 质量 品牌 设备 系统 网络 环境".split())
 
 
+# Words that begin with 化 after a suffix and keep it a place: "园区化工企业".
+_HUA_WORDS = ("化工", "化肥", "化学", "化纤", "化妆")
+# What a 市场 is of when it is a market in the economic sense.
+_ABSTRACT_MARKET = re.compile(r"(?:旅游|文化|消费|国内外|国内|国际|海外|境外|要素|劳动力|人力资源|人才|资本|房地产|楼市|金融|产权|"
+                              r"技术|电商|网络|马路|主要|目标|客源)$")
+
 _NUMBERED = re.compile(r"第[一二三四五六七八九十\d]+(?:实验|中心)?")  # 第二幼儿园, 第四实验小学: a county's numbered schools
 _RATING = re.compile(r"\d+(?:KV|kV|kv|千伏)")  # 南郊220KV电站
 
@@ -213,6 +219,8 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
                 continue
             if suffix == "街道" and clause[s_end:s_end + 1] == "路":
                 continue
+            if after == "化" and clause[s_end:s_end + 2] not in _HUA_WORDS:
+                continue  # "园区化、设施化": a process noun, not a place ("园区化工企业" stays)
             start, why = _prefix_start(clause, s_start, lo, hi, [] if compound else strong)
             named_after = next((c for c in cands if c.end == s_start and c.kind in ("river", "road")), None)
             if kind in ("bridge", "village") and named_after and start == s_start \
@@ -225,6 +233,8 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             prefix = clause[start:s_start]
             if len(prefix) < lo or _is_generic(prefix, kind):
                 continue
+            if suffix == "市场" and _ABSTRACT_MARKET.search(prefix):
+                continue  # "国内外旅游市场", "消费市场": a market in the economic sense, not a marketplace
             if why == "cap":
                 continue  # no verb or separator where the name could begin: its left edge is unknown
             if why == "weak" and LEVEL_WORDS.search(clause[max(0, start - 10):start]):

@@ -249,6 +249,35 @@ class Keys:
     EX_BAD_ROWS = "ex_bad_rows"
     EX_PREVIEW_TABLE = "ex_preview_table"
 
+    # ---- 新镇计划 (a plan for a new town, on 导入导出, geo.app.new_town) ------------------
+    NT_QUERY = "nt_query"                # the town search box
+    NT_COUNTY = "nt_county"              # optional county / prefecture / province narrowing the search
+    NT_TOWN = "nt_town"                  # the chosen candidate's 9-digit code
+    NT_UPLOAD_N = "nt_upload_n"          # bumping it gives a fresh (empty) plan uploader
+    NT_BUILD = "nt_build"
+    NT_SEED_ONLY = "nt_seed_only"
+    NT_FLASH = "nt_flash"                # (kind, [lines]) shown once after seeding / building
+
+    @staticmethod
+    def nt_upload(n: int) -> str:
+        return f"nt_upload_{n}"
+
+    # ---- 村界导入 (village boundaries, on 导入导出, geo.app.boundaries) --------------------
+    BD_UPLOAD_N = "bd_upload_n"
+    BD_LICENCE = "bd_licence"
+    BD_CRS = "bd_crs"
+    BD_NAME_FIELD = "bd_name_field"
+    BD_CODE_FIELD = "bd_code_field"
+    BD_MAKE_VALID = "bd_make_valid"
+    BD_CONFIRM = "bd_confirm"
+    BD_CANCEL = "bd_cancel"
+    BD_FLASH = "bd_flash"                # (kind, text) shown once after confirm / cancel
+    BD_TABLE = "bd_table"
+
+    @staticmethod
+    def bd_upload(n: int) -> str:
+        return f"bd_upload_{n}"
+
     @staticmethod
     def export_download(fmt: str) -> str:
         return f"ex_dl_{fmt}"

@@ -704,6 +704,7 @@ def describe_filter(flt, lang: str = DEFAULT_LANG, *, areas=None) -> str:
     sep, colon, join = ("、", "：", "；") if zh else (", ", ": ", "; ")
     area_words = list(areas) if areas is not None else [area_label(a, lang) for a in flt.areas]
     dimensions = [
+        ("town_filter", [str(x) for x in getattr(flt, "towns", ()) or ()]),
         ("area", area_words),
         ("status", [status_label(s, lang) for s in flt.statuses]),
         ("category", [category_label(c, lang) for c in flt.categories]),

@@ -356,7 +356,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "bd_code_field": ("代码字段", "Code field"),
     "bd_field_auto": ("（自动识别）", "(recognise)"),
     "bd_refused": ("无法读取村界：{msg}", "Cannot read the boundaries: {msg}"),
-    "bd_crs_line": ("坐标系：{crs}，{n} 个要素", "CRS: {crs}, {n} features"),
+    "bd_crs_line": ("坐标系：{crs}", "CRS: {crs}"),
     "bd_summary": ("匹配 {places} 个地名（按代码 {code}，按名称 {name}），未匹配 {unmatched}，有歧义 {ambiguous}，"
                    "无效多边形 {invalid}",
                    "{places} places matched ({code} by code, {name} by name), {unmatched} unmatched, "

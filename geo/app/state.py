@@ -273,7 +273,7 @@ class Keys:
     BD_CONFIRM = "bd_confirm"
     BD_CANCEL = "bd_cancel"
     BD_FLASH = "bd_flash"                # (kind, text) shown once after confirm / cancel
-    BD_TABLE = "bd_table"
+    BD_UPLOAD_SIG = "bd_upload_sig"      # (name, size, sha1) of the file the field choices belong to
 
     @staticmethod
     def bd_upload(n: int) -> str:

@@ -159,3 +159,56 @@ def test_not_a_boundary_file_is_a_message_and_nothing_is_written(data_dir):
     at = _upload(_page(), b"PK\x03\x04 not really a zip", "村界.zip")
     assert "无法读取村界" in " ".join(e.value for e in at.error)
     assert (data_dir / "places.geojson").read_bytes() == before
+
+
+def _shapefile_with_prj(tmp_path, frame, prj: str) -> bytes:
+    import io
+    import zipfile
+
+    folder = tmp_path / "prj"
+    folder.mkdir()
+    frame.to_file(folder / "村界.shp", engine="pyogrio")
+    (folder / "村界.prj").write_text(prj, encoding="utf-8")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for p in folder.iterdir():
+            zf.write(p, p.name)
+    return buf.getvalue()
+
+
+def _mixed(tmp_path) -> bytes:
+    gpkg = tmp_path / "mixed.gpkg"
+    boundary_frame([VILLAGES[0][1]]).to_file(gpkg, layer="gk", engine="pyogrio")
+    boundary_frame([VILLAGES[1][1]], crs="EPSG:4326").to_file(gpkg, layer="wgs", engine="pyogrio")
+    return gpkg.read_bytes()
+
+
+def _outside(tmp_path) -> bytes:
+    gpkg = tmp_path / "utm.gpkg"
+    boundary_frame([VILLAGES[0][1]], crs="EPSG:32633").to_file(gpkg, engine="pyogrio")
+    return gpkg.read_bytes()
+
+
+@pytest.mark.parametrize("make, name, words", [
+    (lambda tmp: _shapefile_with_prj(tmp, boundary_frame([VILLAGES[0][1]]), "PROJCS[this is not, WKT"), "村界.zip",
+     ["村界.prj", "--crs"]),
+    (_outside, "utm.gpkg", ["EPSG:32633", "not China"]),
+    (_mixed, "mixed.gpkg", ["gk", "wgs"]),
+], ids=["unparseable-prj", "outside-china", "mixed-crs"])
+def test_bad_crs_is_a_clear_message_and_nothing_is_written(data_dir, tmp_path, make, name, words):
+    before = (data_dir / "places.geojson").read_bytes()
+    at = _upload(_page(), make(tmp_path), name)
+    errors = " ".join(e.value for e in at.error).replace("\\", "")
+    assert "无法读取村界" in errors and all(w in errors for w in words), errors
+    assert not [b for b in at.button if b.key == Keys.BD_CONFIRM]
+    assert (data_dir / "places.geojson").read_bytes() == before
+
+
+@pytest.mark.filterwarnings("ignore:'crs' was not provided")
+def test_metres_without_a_crs_name_it_and_the_crs_box_fixes_it(data_dir, tmp_path):
+    frame = boundary_frame([VILLAGES[0][1]]).set_crs(None, allow_override=True)
+    at = _upload(_page(), zipped_shapefile(tmp_path, frame), "无坐标系.zip")
+    assert "--crs EPSG:xxxx" in " ".join(e.value for e in at.error).replace("\\", "")
+    at.text_input(key=Keys.BD_CRS).input("EPSG:4549")
+    _run(at)
+    assert "EPSG:4549" in _texts(at) and not at.button(key=Keys.BD_CONFIRM).disabled

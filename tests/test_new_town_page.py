@@ -189,3 +189,16 @@ def test_unreadable_plan_is_a_message_and_nothing_is_written(data_dir):
     assert "未完成，数据未改变" in _errors(at)
     assert (data_dir / "places.geojson").read_bytes() == places_before
     assert (data_dir / "projects.geojson").read_bytes() == items_before
+
+
+def test_english_page_has_the_same_steps(data_dir):
+    at = run_app(timeout=180)
+    sign_in(at)
+    at.toggle(key=Keys.ENGLISH).set_value(True)
+    _run(at)
+    _run(at.switch_page("pages/exchange.py"))
+    assert "A plan for a new town" in [s.value for s in at.subheader]
+    assert "Village boundaries" in [s.value for s in at.subheader]
+    at = _search(at, "东塍镇")
+    assert "Will add: 东塍镇" in _texts(at)
+    assert at.button(key=Keys.NT_BUILD).label == "Add the town and build the plan"

@@ -315,6 +315,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "nt_county": ("所属县（市、区）（可选）", "County (optional)"),
     "nt_candidates": ("候选（乡镇 · 县 · 省 · 代码）", "Candidates (town · county · province · code)"),
     "nt_n_candidates": ("找到 {n} 个乡镇", "{n} towns found"),
+    "nt_n_candidates_more": ("列出前 {n} 个乡镇；填写所属县可缩小范围", "The first {n} towns; give the county to narrow"),
     "nt_former": ("（已撤销，{first}–{last} 年名录）", " (former, NBS {first}–{last})"),
     "nt_index_missing": ("全国区划索引不可用：{msg}", "The national division index is not available: {msg}"),
     "nt_unknown": ("没有这个乡镇：{msg}", "No such town: {msg}"),

@@ -16,6 +16,7 @@ from geo.app.widgets import md
 from geo.i18n import t
 
 PLAN_TYPES = ["txt", "docx", "pdf", "html", "htm"]
+CANDIDATES = 50  # the picker's length; more matches ask for the county
 
 
 def _folder(store):
@@ -71,7 +72,7 @@ def section(ctx) -> None:
         return
     try:
         index = open_index()
-        candidates = index.search_towns(query, within=county or None, limit=50)
+        candidates = index.search_towns(query, within=county or None, limit=CANDIDATES)
     except DivisionsError as exc:
         st.error(md(t("nt_index_missing", lang, msg=exc)))
         return
@@ -86,7 +87,8 @@ def section(ctx) -> None:
     by_code = {c.code: c for c in candidates}
     if ss.get(Keys.NT_TOWN) not in by_code:
         ss[Keys.NT_TOWN] = candidates[0].code
-    st.caption(t("nt_n_candidates", lang, n=len(candidates)))
+    more = len(candidates) >= CANDIDATES
+    st.caption(t("nt_n_candidates_more" if more else "nt_n_candidates", lang, n=len(candidates)))
     code = st.selectbox(t("nt_candidates", lang), list(by_code), key=Keys.NT_TOWN,
                         format_func=lambda c: candidate_label(by_code[c], lang))
     town = by_code[code]

@@ -356,6 +356,8 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "bd_name_field": ("村名字段", "Name field"),
     "bd_code_field": ("代码字段", "Code field"),
     "bd_field_auto": ("（自动识别）", "(recognise)"),
+    "bd_town": ("按名称匹配的镇", "Match names in the town"),
+    "bd_town_all": ("（文件夹里所有镇）", "(every town of the folder)"),
     "bd_refused": ("无法读取村界：{msg}", "Cannot read the boundaries: {msg}"),
     "bd_crs_line": ("坐标系：{crs}", "CRS: {crs}"),
     "bd_summary": ("匹配 {places} 个地名（按代码 {code}，按名称 {name}），未匹配 {unmatched}，有歧义 {ambiguous}，"

@@ -212,3 +212,29 @@ def test_metres_without_a_crs_name_it_and_the_crs_box_fixes_it(data_dir, tmp_pat
     at.text_input(key=Keys.BD_CRS).input("EPSG:4549")
     _run(at)
     assert "EPSG:4549" in _texts(at) and not at.button(key=Keys.BD_CONFIRM).disabled
+
+
+def test_with_two_towns_a_name_in_both_is_ambiguous_until_the_town_is_chosen(data_dir, tmp_path):
+    from geo.gazetteer import write_places
+    from tests.test_boundaries import _props
+
+    places = load_gazetteer(data_dir / "places.geojson").places
+    own_town = next(p for p in places if p["properties"]["kind"] == "town")
+    code, name, _ = VILLAGES[0]
+    other_town, other_village = "990000100", "990000100001"   # made-up codes of a second test town
+    places.append({"type": "Feature", "id": other_town, "geometry": None,
+                   "properties": _props(other_town, "白水镇", "town", ["白水"], None, admin_code=other_town)})
+    places.append({"type": "Feature", "id": other_village, "geometry": None,
+                   "properties": _props(other_village, name, "village", [], other_town, admin_code=other_village)})
+    write_places(data_dir / "places.geojson", places)
+    gpkg = tmp_path / "村界.gpkg"
+    boundary_frame([name]).to_file(gpkg, engine="pyogrio")
+    at = _upload(_page(), gpkg.read_bytes(), "村界.gpkg")
+    assert "有歧义" in _texts(at) and at.button(key=Keys.BD_CONFIRM).disabled
+    at.selectbox(key=Keys.BD_TOWN).set_value(own_town["properties"]["name"])
+    _run(at)
+    assert "按名称 1" in _texts(at) and not at.button(key=Keys.BD_CONFIRM).disabled
+    at.button(key=Keys.BD_CONFIRM).click()
+    _run(at)
+    after = _places(data_dir)
+    assert after[code]["properties"]["precision"] == "boundary" and after[other_village]["geometry"] is None

@@ -68,6 +68,7 @@ def section(ctx) -> None:
     c1, c2 = st.columns([2, 1])
     licence = c1.text_input(t("bd_licence", lang), key=Keys.BD_LICENCE, max_chars=300)
     crs = c2.text_input(t("bd_crs", lang), key=Keys.BD_CRS, max_chars=40).strip()
+    town = _town_box(ctx.store, lang)
     if upload is None:
         return
     data = upload.getvalue()
@@ -80,7 +81,8 @@ def section(ctx) -> None:
     try:
         preview = preview_boundaries(data, upload.name, name_field=ss.get(Keys.BD_NAME_FIELD) or None,
                                      code_field=ss.get(Keys.BD_CODE_FIELD) or None, licence=licence or None,
-                                     crs=crs or None, make_valid=make_valid, places_path=places_path(folder))
+                                     crs=crs or None, make_valid=make_valid, town=town,
+                                     places_path=places_path(folder))
     except BoundaryError as exc:
         st.error(md(t("bd_refused", lang, msg=exc)))
         return
@@ -104,6 +106,25 @@ def section(ctx) -> None:
             return
         _clear("success", t("bd_done", lang, places=len(result.places), areas=len(result.areas_changed),
                             located=len(result.located)))
+
+
+def _town_box(store, lang: str) -> str | None:
+    """With several towns in the folder (a county), names can be matched within one of them."""
+    from geo.gazetteer.towns import seeded_towns
+
+    try:
+        places = (store.load_places() or {}).get("features") or []
+    except Exception:  # noqa: BLE001  (an unreadable gazetteer: the preview says what is wrong)
+        return None
+    towns = sorted({p["properties"]["name"] for p in seeded_towns(places)})
+    if len(towns) < 2:
+        return None
+    ss = st.session_state
+    if ss.get(Keys.BD_TOWN) not in [AUTO, *towns]:
+        ss[Keys.BD_TOWN] = AUTO
+    choice = st.selectbox(t("bd_town", lang), [AUTO, *towns], key=Keys.BD_TOWN,
+                          format_func=lambda v: t("bd_town_all", lang) if v == AUTO else v)
+    return choice or None
 
 
 def _field_boxes(preview, lang: str) -> None:

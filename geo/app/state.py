@@ -270,6 +270,7 @@ class Keys:
     BD_NAME_FIELD = "bd_name_field"
     BD_CODE_FIELD = "bd_code_field"
     BD_MAKE_VALID = "bd_make_valid"
+    BD_TOWN = "bd_town"                  # match names within this town (several towns in the folder)
     BD_CONFIRM = "bd_confirm"
     BD_CANCEL = "bd_cancel"
     BD_FLASH = "bd_flash"                # (kind, text) shown once after confirm / cancel

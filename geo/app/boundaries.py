@@ -14,6 +14,7 @@ import hashlib
 
 import streamlit as st
 
+from geo.app.new_town import seeded
 from geo.app.signin import current_user
 from geo.app.state import Keys
 from geo.app.widgets import md
@@ -110,13 +111,7 @@ def section(ctx) -> None:
 
 def _town_box(store, lang: str) -> str | None:
     """With several towns in the folder (a county), names can be matched within one of them."""
-    from geo.gazetteer.towns import seeded_towns
-
-    try:
-        places = (store.load_places() or {}).get("features") or []
-    except Exception:  # noqa: BLE001  (an unreadable gazetteer: the preview says what is wrong)
-        return None
-    towns = sorted({p["properties"]["name"] for p in seeded_towns(places)})
+    towns = list(seeded(store)[1])
     if len(towns) < 2:
         return None
     ss = st.session_state

@@ -39,12 +39,26 @@ def _show_flash() -> None:
         getattr(st, kind)("\n\n".join(md(line) for line in lines))
 
 
-def _held_codes(store) -> set[str]:
+@st.cache_data(show_spinner=False, max_entries=8)
+def _seeded(where: str, revision, _store) -> tuple[frozenset, tuple]:
+    """(place ids, names of the town places) of the store's gazetteer at ``revision`` (read once per change)."""
+    from geo.gazetteer.towns import seeded_towns
+
     try:
-        collection = store.load_places() or {}
+        features = (_store.load_places() or {}).get("features") or []
     except Exception:  # noqa: BLE001  (an unreadable gazetteer is shown by the page already)
-        return set()
-    return {f.get("id") for f in collection.get("features") or []}
+        return frozenset(), ()
+    return (frozenset(f.get("id") for f in features),
+            tuple(sorted({p["properties"]["name"] for p in seeded_towns(features)})))
+
+
+def seeded(store) -> tuple[frozenset, tuple]:
+    """What the data folder's gazetteer holds: its place ids and the names of its towns."""
+    return _seeded(store.places_where(), store.places_revision(), store)
+
+
+def _held_codes(store) -> frozenset:
+    return seeded(store)[0]
 
 
 def section(ctx) -> None:
@@ -173,4 +187,4 @@ def _seed(town, folder, user: str, index, lang: str) -> None:
     _done("success", [f"{town.name} ({town.region}, {town.code})"] + _seed_lines(seed, lang))
 
 
-__all__ = ["section", "candidate_label"]
+__all__ = ["section", "candidate_label", "seeded"]

@@ -348,3 +348,53 @@ def build_plans(paths, output: str | Path | None = None, *, store=None, places_p
         reports[-1].problems.extend(written_problems(target, written))
     return reports
 
+
+
+@dataclass
+class TownPlanResult:
+    """What ``build_town_plan`` did: the seed of the town, the build of its plan, the villages its items link."""
+
+    seed: object                  # geo.gazetteer.towns.SeedReport
+    build: BuildReport
+    villages_linked: list = field(default_factory=list)   # names of the town's villages some item refers to
+    villages_total: int = 0
+
+
+def build_town_plan(data: bytes, filename: str, town, folder: str | Path, *, store=None, user: str = "build",
+                    index=None) -> TownPlanResult:
+    """A plan for a (new) town: seed ``town`` (a TownInfo, name or code) into the data folder ``folder``,
+    then build the plan document ``data`` (named ``filename``) into the folder's store.
+
+    The plan is read first, so an unreadable plan changes nothing; seeding keeps every place the folder
+    holds (and the geometry people gave them: ``geo.gazetteer.towns.merge_places``). Raises
+    ``DivisionsError`` for an unknown town or a missing index, ``ExtractError`` for an unreadable plan.
+    """
+    import tempfile
+
+    from geo.config import places_path
+    from geo.extract import ExtractError, extract_file
+    from geo.filenames import safe_filename
+    from geo.gazetteer.towns import resolve_town, seed_town
+
+    folder = Path(folder)
+    name = Path(str(filename or "plan.txt")).name
+    suffix = Path(name).suffix.lower()
+    if suffix not in PLAN_SUFFIXES:
+        raise ExtractError(f"{name}: a plan comes as {', '.join(PLAN_SUFFIXES)}; this file is none of them")
+    info = resolve_town(town, index=index)
+    places = places_path(folder)
+    with tempfile.TemporaryDirectory(prefix="geo-plan-") as tmp:
+        plan = Path(tmp) / (safe_filename(Path(name).stem, "plan", max_chars=80) + suffix)
+        plan.write_bytes(data)
+        extract_file(plan, town=info.name, county=info.county)  # unreadable: stops here, nothing written
+        seed = seed_town(info, places_path=places, index=index)
+        target = store_for(folder / "projects.geojson", store)
+        report = build_plan(plan, store=target, places_path=places, town=info.name, county=info.county,
+                            user=user, plan_id=Path(name).stem or None)
+    gazetteer = load_gazetteer(places)
+    villages = {p["id"]: p["properties"]["name"] for p in gazetteer.places
+                if p["properties"]["kind"] == "village" and p["properties"].get("parent") == info.code}
+    held = {f.get("id"): f for f in target.load()}
+    linked = {villages[r] for i in report.ids for r in ((held.get(i) or {}).get("properties") or {}).get(
+        "place_refs") or [] if r in villages}
+    return TownPlanResult(seed, report, sorted(linked), len(villages))

@@ -298,6 +298,98 @@ _STRINGS: dict[str, tuple[str, str]] = {
                     "Imported: {added} added, {updated} updated, {unchanged} unchanged, {conflicts} conflicts skipped"),
     "import_cancelled": ("已取消，未写入任何数据。", "Cancelled; nothing was written."),
     "import_failed": ("导入失败，数据未改变：{msg}", "Import failed, nothing changed: {msg}"),
+    # 新镇计划 (geo.app.new_town)
+    "nt_title": ("新镇计划", "A plan for a new town"),
+    "nt_help": ("从全国区划代码中搜索乡镇（街道），把它的村、驻地和所属县加入数据文件夹，再把它的规划生成项目。"
+                "已有的地名不会被覆盖：有人标注过的位置保持不变。",
+                "Search the national division lists for a town, add its villages, seat and county to the data "
+                "folder, then build its plan. Places the folder holds are never overwritten: locations people "
+                "set stay as they are."),
+    "nt_signin": ("新镇计划需要编辑登录（侧栏“编辑登录”）。", "A plan for a new town needs an editor sign-in (sidebar)."),
+    "nt_folder_only": ("新镇计划写入数据文件夹；当前数据在数据库（{where}）。请用命令行 python -m geo gazetteer seed "
+                       "--town 镇 --data 文件夹 生成后用 python -m geo store copy 复制进去。",
+                       "A plan for a new town writes a data folder; this app's data is in a database ({where}). "
+                       "Seed a folder with python -m geo gazetteer seed --town TOWN --data DIR, then copy it in "
+                       "with python -m geo store copy DIR URL."),
+    "nt_search": ("乡镇（街道）名称或 9 位代码", "Town name or 9-digit code"),
+    "nt_county": ("所属县（市、区）（可选）", "County (optional)"),
+    "nt_candidates": ("候选（乡镇 · 县 · 省 · 代码）", "Candidates (town · county · province · code)"),
+    "nt_n_candidates": ("找到 {n} 个乡镇", "{n} towns found"),
+    "nt_n_candidates_more": ("列出前 {n} 个乡镇；填写所属县可缩小范围", "The first {n} towns; give the county to narrow"),
+    "nt_former": ("（已撤销，{first}–{last} 年名录）", " (former, NBS {first}–{last})"),
+    "nt_index_missing": ("全国区划索引不可用：{msg}", "The national division index is not available: {msg}"),
+    "nt_unknown": ("没有这个乡镇：{msg}", "No such town: {msg}"),
+    "nt_will_seed": ("将加入：{town}（{region}，{code}）、{villages} 个村（社区，NBS {year} 名录）、{former} 个旧村名",
+                     "Will add: {town} ({region}, {code}), {villages} villages (NBS {year} list), "
+                     "{former} former villages"),
+    "nt_seat": ("驻地点：{lon:.5f} E, {lat:.5f} N（{source}）", "Seat point: {lon:.5f} E, {lat:.5f} N ({source})"),
+    "nt_no_seat": ("驻地点：开源数据没有此镇的驻地位置（{note}）；不会估算坐标，项目按村名和镇名定位。",
+                   "Seat point: {note}; no coordinate is estimated, items are placed by village and town names."),
+    "nt_already": ("数据文件夹已有此镇：再次加入只补充缺少的地名，已有位置不变。",
+                   "The data folder holds this town already: seeding again only adds what is missing; "
+                   "locations stay as they are."),
+    "nt_plan": ("规划文件（txt / docx / pdf / html）", "Plan document (txt / docx / pdf / html)"),
+    "nt_build": ("加入此镇并生成项目", "Add the town and build the plan"),
+    "nt_seed_only": ("只加入此镇的地名", "Only add the town's places"),
+    "nt_built": ("{town}：生成 {items} 个项目（已定位 {located}，到村 {village}，到镇 {towns}，未定位 {unlocated}）；"
+                 "{linked}/{total} 个村被项目引用",
+                 "{town}: {items} items built (located {located}, village {village}, town {towns}, "
+                 "unlocated {unlocated}); {linked} of {total} villages linked by items"),
+    "nt_seeded": ("地名库：新增 {added}，更新 {updated}，不变 {unchanged}；保留原有位置 {kept} 个",
+                  "Gazetteer: {added} added, {updated} updated, {unchanged} unchanged; {kept} locations kept"),
+    "nt_store_line": ("项目库：{msg}", "Store: {msg}"),
+    "nt_linked": ("被引用的村：{names}", "Villages linked: {names}"),
+    "nt_problems": ("{n} 个项目校验有问题：{first}", "{n} validation problems: {first}"),
+    "nt_failed": ("未完成，数据未改变：{msg}", "Not done, nothing changed: {msg}"),
+    # 村界导入 (geo.app.boundaries)
+    "bd_title": ("村界导入", "Village boundaries"),
+    "bd_help": ("村界（村级或镇级多边形）：Shapefile(zip)、GeoPackage、GeoJSON、KML/KMZ，任意声明的坐标系。"
+                "按 12 位区划代码或村名匹配地名；确认之前不写入任何数据。确认后，位于村界内的项目改用该村为区域，"
+                "不在任何村界上的项目保持原区域。",
+                "Village (or town) polygons: zipped Shapefile, GeoPackage, GeoJSON, KML/KMZ, any declared CRS. "
+                "Matched to places by 12-digit code or by name; nothing is written before you confirm. Then an item "
+                "inside a polygon gets its area, an item on no polygon keeps its own."),
+    "bd_signin": ("村界导入需要编辑登录（侧栏“编辑登录”）。", "Importing boundaries needs an editor sign-in (sidebar)."),
+    "bd_file": ("村界文件", "Boundary file"),
+    "bd_licence": ("来源与许可（例如：某镇政府提供，内部使用）", "Source and licence (e.g. supplied by the town, internal use)"),
+    "bd_crs": ("坐标系（文件未声明时，例如 EPSG:4549）", "CRS (when the file states none, e.g. EPSG:4549)"),
+    "bd_name_field": ("村名字段", "Name field"),
+    "bd_code_field": ("代码字段", "Code field"),
+    "bd_field_auto": ("（自动识别）", "(recognise)"),
+    "bd_town": ("按名称匹配的镇", "Match names in the town"),
+    "bd_town_all": ("（文件夹里所有镇）", "(every town of the folder)"),
+    "bd_refused": ("无法读取村界：{msg}", "Cannot read the boundaries: {msg}"),
+    "bd_crs_line": ("坐标系：{crs}", "CRS: {crs}"),
+    "bd_summary": ("匹配 {places} 个地名（按代码 {code}，按名称 {name}），未匹配 {unmatched}，有歧义 {ambiguous}，"
+                   "无效多边形 {invalid}",
+                   "{places} places matched ({code} by code, {name} by name), {unmatched} unmatched, "
+                   "{ambiguous} ambiguous, {invalid} invalid polygons"),
+    "bd_fields_line": ("读取字段：{fields}", "Reading fields: {fields}"),
+    "bd_unmatched": ("未匹配的名称", "Unmatched names"),
+    "bd_ambiguous": ("有歧义", "Ambiguous"),
+    "bd_invalid": ("无效多边形（自相交等）", "Invalid polygons (self-intersecting etc.)"),
+    "bd_invalid_help": ("有 {n} 个无效多边形：请在 GIS 中修正，或勾选下面的“用 make_valid 修复”；有无效多边形时不能导入。",
+                        "{n} polygon(s) are invalid: fix them in a GIS, or tick 'repair with make_valid' below; "
+                        "nothing can be imported while any is invalid."),
+    "bd_make_valid": ("用 make_valid 修复无效多边形", "Repair invalid polygons with make_valid"),
+    "bd_repaired": ("已用 make_valid 修复 {n} 个多边形", "{n} polygon(s) repaired with make_valid"),
+    "bd_nothing": ("没有多边形匹配到地名，不能导入。", "No polygon matched a place; nothing to import."),
+    "bd_confirm": ("确认导入村界", "Confirm the boundaries"),
+    "bd_done": ("村界已导入：{places} 个地名获得边界；{areas} 个项目的区域改变；{located} 个项目按村界定位",
+                "Boundaries imported: {places} places got their boundary; {areas} item areas changed; "
+                "{located} items located by their village's boundary"),
+    "bd_failed": ("村界未导入，数据未改变：{msg}", "Boundaries not imported, nothing changed: {msg}"),
+    "bd_folder_only": ("村界导入写入数据文件夹的地名库；当前数据在数据库（{where}）。请用命令行 python -m geo gazetteer "
+                       "boundaries 文件 --places 文件夹/places.geojson 导入后复制进去。",
+                       "Boundary import writes the data folder's gazetteer; this app's data is in a database "
+                       "({where}). Import with python -m geo gazetteer boundaries FILE --places DIR/places.geojson, "
+                       "then copy it in."),
+    "bd_col_name": ("名称", "Name"),
+    "bd_col_code": ("代码", "Code"),
+    "bd_col_state": ("结果", "Result"),
+    "bd_col_place": ("地名", "Place"),
+    "bd_col_note": ("说明", "Note"),
+    "town_filter": ("镇", "Town"),
 }
 
 
@@ -615,6 +707,7 @@ def describe_filter(flt, lang: str = DEFAULT_LANG, *, areas=None) -> str:
     sep, colon, join = ("、", "：", "；") if zh else (", ", ": ", "; ")
     area_words = list(areas) if areas is not None else [area_label(a, lang) for a in flt.areas]
     dimensions = [
+        ("town_filter", [str(x) for x in getattr(flt, "towns", ()) or ()]),
         ("area", area_words),
         ("status", [status_label(s, lang) for s in flt.statuses]),
         ("category", [category_label(c, lang) for c in flt.categories]),

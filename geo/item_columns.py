@@ -18,7 +18,7 @@ from geo.query import FACET_FIELDS, ItemFilter, filter_with_facets, geometry_bou
 
 # Filter fields this table answers, and the property each one tests by membership.
 MEMBER_FIELDS = {"areas": "area", "statuses": "status", "categories": "category", "plans": "plan",
-                 "years": "year", "precisions": "precision"}
+                 "years": "year", "precisions": "precision", "towns": "town"}
 _OTHER_FIELDS = {"text", "bbox", "include_dropped"}
 COLUMNS_FROM_ITEMS = 2_000  # below this the reference pass is as fast as building the columns
 

@@ -15,6 +15,7 @@ class ItemFilter:
     """What a person filtered the map or list to; empty means no restriction."""
 
     areas: tuple[str, ...] = ()
+    towns: tuple[str, ...] = ()       # the items' ``town`` (several towns in one data folder: a county)
     statuses: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     plans: tuple[str, ...] = ()
@@ -128,6 +129,8 @@ def matches(feature: dict, flt: ItemFilter) -> bool:
     p = feature.get("properties") or {}
     if p.get("dropped") and not flt.include_dropped:
         return False
+    if flt.towns and p.get("town") not in flt.towns:
+        return False
     if flt.areas and p.get("area") not in flt.areas:
         return False
     if flt.statuses and p.get("status") not in flt.statuses:
@@ -146,6 +149,28 @@ def matches(feature: dict, flt: ItemFilter) -> bool:
         if b is None or b[0] > e or b[2] < w or b[1] > n or b[3] < s:
             return False
     return not flt.text or matches_text(p, flt.text)  # no search: skip folding every item's text
+
+
+def towns_in(features: Iterable[dict]) -> list[str]:
+    """The towns the items belong to (their ``town``), sorted; a per-town filter is offered when there are several."""
+    return sorted({t for t in iter_values(features, "town") if isinstance(t, str) and t})
+
+
+def areas_in(features: Iterable[dict], towns: Iterable[str] = ()) -> list[str]:
+    """The village areas of the items (not 镇区/全镇), of the ``towns`` only when some are given:
+    the area filter follows the town filter."""
+    from geo.contract import AREA_TOWN_SEAT, AREA_WHOLE_TOWN
+
+    wanted = set(towns)
+    out = set()
+    for f in features:
+        p = f.get("properties") or {}
+        if wanted and p.get("town") not in wanted:
+            continue
+        area = p.get("area")
+        if isinstance(area, str) and area and area not in (AREA_TOWN_SEAT, AREA_WHOLE_TOWN):
+            out.add(area)
+    return sorted(out)
 
 
 def filter_items(features: Iterable[dict], flt: ItemFilter | None) -> list[dict]:

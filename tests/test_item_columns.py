@@ -16,6 +16,7 @@ CATEGORIES = ["road", "school", "reservoir", None]
 PLANS = ["p1", "p2", None]
 YEARS = [2020, 2021, None]
 PRECISIONS = ["exact", "site", "village", "town", "none", None]
+TOWNS = ["甲镇", "乙镇", None]
 WORDS = ["道路", "水库", "学校", "Road", "ＡＢＣ", "abc"]
 
 
@@ -29,6 +30,7 @@ def _items(rng: random.Random, n: int) -> list[dict]:
                                    {"type": "LineString", "coordinates": [[x, y], [x + 1, y + 0.5]]}])
         props = {"area": rng.choice(AREAS), "status": rng.choice(STATUSES), "category": rng.choice(CATEGORIES),
                  "plan": rng.choice(PLANS), "year": rng.choice(YEARS), "precision": rng.choice(PRECISIONS),
+                 "town": rng.choice(TOWNS),
                  "name": " ".join(rng.sample(WORDS, 2)), "text": rng.choice(WORDS)}
         if rng.random() < 0.05:
             props["dropped"] = True
@@ -42,7 +44,7 @@ def _subset(draw_list):
 
 filters = st.builds(
     ItemFilter, areas=_subset(AREAS), statuses=_subset(STATUSES), categories=_subset(CATEGORIES),
-    plans=_subset(PLANS), years=_subset(YEARS), precisions=_subset(PRECISIONS),
+    plans=_subset(PLANS), years=_subset(YEARS), precisions=_subset(PRECISIONS), towns=_subset(TOWNS),
     text=st.sampled_from(["", "道路", "abc 水库", "ａｂｃ", "nothing"]),
     bbox=st.one_of(st.none(), st.tuples(st.floats(0, 5), st.floats(0, 5), st.floats(5, 11), st.floats(5, 11))),
     include_dropped=st.booleans(),
@@ -88,9 +90,9 @@ def test_a_filter_field_the_table_does_not_know_goes_to_the_reference(monkeypatc
 
     import geo.item_columns as ic
 
-    extended = dataclasses.make_dataclass("ExtendedFilter", [("towns", tuple, ())], bases=(ItemFilter,), frozen=True)
+    extended = dataclasses.make_dataclass("ExtendedFilter", [("owners", tuple, ())], bases=(ItemFilter,), frozen=True)
     monkeypatch.setattr(ic, "ItemFilter", extended)
-    assert not COLUMNS.answers(extended(towns=("某镇",)))
+    assert not COLUMNS.answers(extended(owners=("某人",)))
     assert COLUMNS.answers(extended())
 
 
@@ -98,5 +100,5 @@ def test_distinct_values_are_the_reference_set():
     from geo.item_columns import distinct
 
     large = _items(random.Random(4), COLUMNS_FROM_ITEMS + 10)
-    for field in ("plan", "year", "area", "name"):
+    for field in ("plan", "year", "area", "town", "name"):
         assert distinct(large, field) == {f["properties"].get(field) for f in large}

@@ -17,7 +17,7 @@ from geo.item_columns import distinct
 from geo.mapview.context import places_from_features
 from geo.mapview.basemaps import available as available_basemaps
 from geo.mapview.context import Places
-from geo.query import filter_with_facets
+from geo.query import areas_in, filter_with_facets
 from geo.store import StoreError, open_store
 
 
@@ -33,6 +33,7 @@ class Context:
     villages: list[str]
     filtered: list[dict] = field(default_factory=list)
     filter_cache: tuple | None = None  # (ItemFilter, filtered, facet counts) of this run
+    towns: list[str] = field(default_factory=list)  # the items' towns (a 镇 filter when there are several)
 
     @property
     def lang(self) -> str:
@@ -91,8 +92,16 @@ def _read_items() -> tuple[object, list[dict], list[str]]:
     return store, [f for f in features if isinstance(f, dict)], problems
 
 
-def _villages(features: list[dict]) -> list[str]:
-    return sorted(distinct(features, "area") - {None, "", AREA_TOWN_SEAT, AREA_WHOLE_TOWN})
+def _villages(features: list[dict], towns=()) -> list[str]:
+    """The village areas of the items of ``towns`` (all items when none is chosen): the area filter follows town."""
+    if towns:
+        return areas_in(features, towns)
+    return sorted(a for a in distinct(features, "area")
+                  if isinstance(a, str) and a and a not in (AREA_TOWN_SEAT, AREA_WHOLE_TOWN))
+
+
+def _towns(features: list[dict]) -> list[str]:
+    return sorted(t for t in distinct(features, "town") if isinstance(t, str) and t)
 
 
 def load_context() -> Context:
@@ -101,7 +110,7 @@ def load_context() -> Context:
     if places.problem:
         problems.append(places.problem)
     view = app_state.init_session(available_basemaps().keys())
-    return Context(store, features, problems, places, view, _villages(features))
+    return Context(store, features, problems, places, view, _villages(features, view.towns), towns=_towns(features))
 
 
 def refresh_items(ctx: Context) -> Context:
@@ -109,7 +118,8 @@ def refresh_items(ctx: Context) -> Context:
     store, features, problems = _read_items()
     if ctx.places.problem:
         problems.append(ctx.places.problem)
-    ctx.store, ctx.features, ctx.problems, ctx.villages = store, features, problems, _villages(features)
+    ctx.store, ctx.features, ctx.problems = store, features, problems
+    ctx.villages, ctx.towns = _villages(features, ctx.state.towns), _towns(features)
     ctx.filter_cache = None
     return apply_filters(ctx)
 

@@ -1,4 +1,4 @@
-"""The sidebar's filters (区域, 村, 状态, 类别, 规划, 年度, 搜索, 底图, English, 清除筛选).
+"""The sidebar's filters (镇 when the data holds several towns, 区域, 村, 状态, 类别, 规划, 年度, 搜索, 底图, English, 清除筛选).
 
 Each status and category option shows how many items it would add, counted in the same
 pass that filters the items (``geo.app.context.filter_and_facets``).
@@ -14,6 +14,7 @@ from geo.app.state import Keys, ViewState
 from geo.contract import CATEGORIES, STATUSES
 from geo.item_columns import distinct
 from geo.mapview.basemaps import available as available_basemaps
+from geo.query import areas_in
 
 
 def _keep_valid(key: str, options) -> None:
@@ -32,6 +33,10 @@ def sidebar(ctx: Context) -> ViewState:
         view = app_state.current()
         kinds = {"village": i18n.t("area_village", lang), "seat": i18n.t("area_seat", lang),
                  "whole": i18n.t("area_whole", lang)}
+        _keep_valid(Keys.TOWNS, ctx.towns)
+        if len(ctx.towns) > 1:  # several towns in one data folder (a county): filter per town
+            st.multiselect(i18n.t("town_filter", lang), ctx.towns, key=Keys.TOWNS, placeholder="—")
+        ctx.villages = areas_in(ctx.features, ss.get(Keys.TOWNS) or ())  # the villages of the chosen towns
         _keep_valid(Keys.AREA_KINDS, kinds)
         st.multiselect(i18n.t("area", lang), list(kinds), format_func=kinds.get, key=Keys.AREA_KINDS,
                        placeholder="—")

@@ -32,6 +32,7 @@ class Keys:
     INITIALISED = "geo_initialised"      # URL has been read into the widgets for this session
     AREA_KINDS = "w_area_kinds"
     VILLAGES = "w_villages"
+    TOWNS = "w_towns"                    # 镇 filter, shown when the data folder holds several towns
     STATUSES = "w_statuses"
     CATEGORIES = "w_categories"
     PLANS = "w_plans"
@@ -249,6 +250,36 @@ class Keys:
     EX_BAD_ROWS = "ex_bad_rows"
     EX_PREVIEW_TABLE = "ex_preview_table"
 
+    # ---- 新镇计划 (a plan for a new town, on 导入导出, geo.app.new_town) ------------------
+    NT_QUERY = "nt_query"                # the town search box
+    NT_COUNTY = "nt_county"              # optional county / prefecture / province narrowing the search
+    NT_TOWN = "nt_town"                  # the chosen candidate's 9-digit code
+    NT_UPLOAD_N = "nt_upload_n"          # bumping it gives a fresh (empty) plan uploader
+    NT_BUILD = "nt_build"
+    NT_SEED_ONLY = "nt_seed_only"
+    NT_FLASH = "nt_flash"                # (kind, [lines]) shown once after seeding / building
+
+    @staticmethod
+    def nt_upload(n: int) -> str:
+        return f"nt_upload_{n}"
+
+    # ---- 村界导入 (village boundaries, on 导入导出, geo.app.boundaries) --------------------
+    BD_UPLOAD_N = "bd_upload_n"
+    BD_LICENCE = "bd_licence"
+    BD_CRS = "bd_crs"
+    BD_NAME_FIELD = "bd_name_field"
+    BD_CODE_FIELD = "bd_code_field"
+    BD_MAKE_VALID = "bd_make_valid"
+    BD_TOWN = "bd_town"                  # match names within this town (several towns in the folder)
+    BD_CONFIRM = "bd_confirm"
+    BD_CANCEL = "bd_cancel"
+    BD_FLASH = "bd_flash"                # (kind, text) shown once after confirm / cancel
+    BD_UPLOAD_SIG = "bd_upload_sig"      # (name, size, sha1) of the file the field choices belong to
+
+    @staticmethod
+    def bd_upload(n: int) -> str:
+        return f"bd_upload_{n}"
+
     @staticmethod
     def export_download(fmt: str) -> str:
         return f"ex_dl_{fmt}"
@@ -277,12 +308,13 @@ class Keys:
 
 
 # Query-string names (short, stable: they end up in shared links).
-_Q = {"area_kinds": "area", "villages": "village", "statuses": "status", "categories": "category",
+_Q = {"towns": "town", "area_kinds": "area", "villages": "village", "statuses": "status", "categories": "category",
       "plans": "plan", "years": "year", "text": "q", "basemap": "basemap", "lang": "lang", "selected": "item"}
 
 
 @dataclass(frozen=True)
 class ViewState:
+    towns: tuple[str, ...] = ()
     area_kinds: tuple[str, ...] = ()
     villages: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
@@ -305,7 +337,7 @@ class ViewState:
             areas |= set(villages_in_data)
             if not areas - {AREA_TOWN_SEAT, AREA_WHOLE_TOWN}:
                 areas.add("\0no-village")  # 行政村 chosen but the data has none: match nothing
-        return ItemFilter(areas=tuple(sorted(areas)), statuses=self.statuses, categories=self.categories,
+        return ItemFilter(areas=tuple(sorted(areas)), towns=self.towns, statuses=self.statuses, categories=self.categories,
                           plans=self.plans, years=self.years, text=self.text.strip())
 
     def area_words(self, lang: str = "zh") -> list[str]:
@@ -319,7 +351,7 @@ class ViewState:
         return i18n.describe_filter(self.item_filter(villages_in_data), lang, areas=self.area_words(lang))
 
     def is_filtered(self) -> bool:
-        return any([self.area_kinds, self.villages, self.statuses, self.categories, self.plans, self.years,
+        return any([self.towns, self.area_kinds, self.villages, self.statuses, self.categories, self.plans, self.years,
                     self.text.strip()])
 
 
@@ -346,6 +378,7 @@ def from_query(params: Mapping, *, basemaps: Iterable[str] = ("osm",)) -> ViewSt
     if isinstance(text, (list, tuple)):
         text = text[0] if text else ""
     return ViewState(
+        towns=tuple(dict.fromkeys(_values(params, _Q["towns"]))),
         area_kinds=tuple(v for v in _values(params, _Q["area_kinds"]) if v in AREA_KINDS),
         villages=tuple(dict.fromkeys(_values(params, _Q["villages"]))),
         statuses=tuple(v for v in _values(params, _Q["statuses"]) if v in STATUSES),
@@ -389,6 +422,7 @@ def init_session(basemaps: Iterable[str]) -> ViewState:
     ss = st.session_state
     if not ss.get(Keys.INITIALISED):
         state = from_query({k: st.query_params.get_all(k) for k in st.query_params.keys()}, basemaps=basemaps)
+        ss[Keys.TOWNS] = list(state.towns)
         ss[Keys.AREA_KINDS] = list(state.area_kinds)
         ss[Keys.VILLAGES] = list(state.villages)
         ss[Keys.STATUSES] = list(state.statuses)
@@ -407,6 +441,7 @@ def init_session(basemaps: Iterable[str]) -> ViewState:
 def current() -> ViewState:
     ss = st.session_state
     return ViewState(
+        towns=tuple(ss.get(Keys.TOWNS) or ()),
         area_kinds=tuple(ss.get(Keys.AREA_KINDS) or ()),
         villages=tuple(ss.get(Keys.VILLAGES) or ()),
         statuses=tuple(ss.get(Keys.STATUSES) or ()),
@@ -436,7 +471,7 @@ def select(ids: Iterable[str], source: str) -> None:
 
 def clear_filters() -> None:
     ss = st.session_state
-    for key in (Keys.AREA_KINDS, Keys.VILLAGES, Keys.STATUSES, Keys.CATEGORIES, Keys.PLANS, Keys.YEARS):
+    for key in (Keys.TOWNS, Keys.AREA_KINDS, Keys.VILLAGES, Keys.STATUSES, Keys.CATEGORIES, Keys.PLANS, Keys.YEARS):
         ss[key] = []
     ss[Keys.TEXT] = ""
 

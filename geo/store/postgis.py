@@ -43,7 +43,7 @@ MIGRATION_LOCK_KEY = zlib.crc32(b"geo.store.postgis migrations")
 MIGRATIONS_PACKAGE = "geo.store.migrations"
 
 # Indexed columns an ItemFilter restricts, with the property each mirrors.
-_FILTER_COLUMNS = (("areas", "area"), ("statuses", "status"), ("categories", "category"),
+_FILTER_COLUMNS = (("areas", "area"), ("towns", "town"), ("statuses", "status"), ("categories", "category"),
                    ("plans", "plan"), ("years", "year"), ("precisions", "precision"))
 _ITEM_COLUMNS = ("id", "version", "plan", "town", "county", "year", "area", "status", "category",
                  "precision", "dropped", "search", "updated_at", "updated_by", "props", "geojson",

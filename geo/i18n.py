@@ -500,6 +500,20 @@ _STRINGS.update({
     "undo_skipped": ("；{n} 个项目之后又被修改，未改动", "; {n} items changed since and were left as they are"),
 })
 
+# --- issue 16: lasting sign-in (geo.app.signin), readable history (geo.history_view),
+# --- map controls (geo.mapview.control_texts) ---------------------------------------------
+_STRINGS.update({
+    "signin_not_lasting": ("已登录，但登录状态无法保存到数据文件夹（{msg}）：刷新页面后需要重新登录。",
+                           "Signed in, but the sign-in could not be kept in the data folder ({msg}): after a reload "
+                           "you need to sign in again."),
+    "signout_not_saved": ("已在此页退出，但无法记录到数据文件夹（{msg}）：其他页面可能仍保持登录，请检查数据文件夹的写权限。",
+                          "Signed out here, but it could not be recorded in the data folder ({msg}): other tabs may "
+                          "stay signed in; check that the data folder is writable."),
+    "signin_ended": ("登录已结束（已在其他页面退出，或已超过有效期）。请重新登录。",
+                     "Your sign-in has ended (signed out in another tab, or it expired). Sign in again."),
+})
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **fmt) -> str:
     zh, en = _STRINGS[key]
     text = en if lang == "en" else zh

@@ -511,6 +511,27 @@ _STRINGS.update({
                           "stay signed in; check that the data folder is writable."),
     "signin_ended": ("登录已结束（已在其他页面退出，或已超过有效期）。请重新登录。",
                      "Your sign-in has ended (signed out in another tab, or it expired). Sign in again."),
+    # 修改记录 (geo.history_view)
+    "hist_col_when": ("时间", "Time"), "hist_col_who": ("修改人", "By"), "hist_col_what": ("字段", "Field"),
+    "hist_col_old": ("原值", "Old value"), "hist_col_new": ("新值", "New value"),
+    "hist_created": ("新建项目", "Item created"),
+    "hist_no_location": ("无位置", "no location"),
+    "hist_note_by": ("（{by}）", " ({by})"),
+    "hist_note_photo": ("（附照片）", " (with photo)"),
+    "hist_yes": ("是", "yes"), "hist_no": ("否", "no"),
+    "hist_photo": ("照片", "photo"), "hist_photos": ("{n} 张照片", "{n} photos"),
+    "hist_by_rebuild": ("（重新提取）", " (rebuild)"),
+    "hist_added": ("（新增）", "(added)"), "hist_removed": ("（删除）", "(removed)"),
+    # field names in English (Chinese: geo.contract.FIELD_LABELS)
+    **{"hist_f_" + f: (zh, en) for f, zh, en in (
+        ("status", "状态", "Status"), ("category", "类别", "Category"), ("area", "所属区域", "Area"),
+        ("name", "名称", "Name"), ("quantity", "数量", "Quantity"), ("budget_wan", "投资(万元)", "Budget (10k CNY)"),
+        ("precision", "定位精度", "Precision"), ("geometry", "位置", "Location"), ("places", "地名", "Places"),
+        ("section", "章节", "Section"), ("notes", "备注", "Notes"), ("progress", "进度", "Progress"),
+        ("progress_notes", "进展记录", "Progress notes"), ("photos", "照片", "Photos"), ("text", "原文", "Source text"),
+        ("year", "年度", "Year"), ("plan", "规划", "Plan"), ("town", "镇(街道)", "Town"),
+        ("county", "县(市、区)", "County"), ("dropped", "已标记错误", "Marked wrong"),
+    )},
 })
 
 
@@ -640,3 +661,8 @@ def describe_filter(flt, lang: str = DEFAULT_LANG, *, areas=None) -> str:
     if text:
         parts.append(f"{t('search_short', lang)}{colon}“{text}”")
     return join.join(parts)
+
+
+def has(key: str) -> bool:
+    """Whether ``key`` is a known text (for labels looked up by a code that may have none)."""
+    return key in _STRINGS

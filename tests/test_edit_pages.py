@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo import i18n
 from geo.store import open_store
 from geo.app.state import Keys
 from tests import edit_data
@@ -55,6 +56,12 @@ def test_editor_updates_status_and_history_records_it(data_dir):
     assert item["properties"]["status"] == "in_progress"
     assert [(e.user, e.new) for e in open_store(data_dir).history("five-g") if e.field == "status" and e.action == "update"] == \
         [("anna", "in_progress")]
+    # 修改记录 in the detail panel: Chinese headers, labels, no internal fields
+    table = at.table[-1].value
+    assert list(table.columns) == ["时间", "修改人", "字段", "原值", "新值"]
+    first = table.iloc[0].tolist()
+    assert first[1:] == ["anna", "状态", i18n.status_label("planned"), i18n.status_label("in_progress")]
+    assert "geometry_source" not in table.to_string() and "in_progress" not in table.to_string()
 
 
 def test_progress_against_target(data_dir):

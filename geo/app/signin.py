@@ -112,7 +112,7 @@ def _cookie_script(token: str | None) -> str:
     else:
         value, age = json.dumps(token), int(auth.session_hours() * 3600)
     return ("<script>(function(){var s=location.protocol==='https:'?'; Secure':'';"
-            f"document.cookie={name}+'='+{value}+'; path=/; max-age={age}; SameSite=Strict'+s;"
+            f"document.cookie={name}+'='+{value}+'; path=/; max-age={age}; SameSite=Lax'+s;"
             "})();</script>")
 
 

@@ -76,7 +76,7 @@ def test_sign_in_survives_reload_and_shared_link_and_sign_out_ends_it(browser, s
     page, guard = _open(ctx, url + "/?basemap=none")
     sign_in(page, "anna", edit_data.EDITORS["anna"], timeout=WAIT)
     cookie = session_cookie(ctx)
-    assert cookie["path"] == "/" and cookie["sameSite"] == "Strict"
+    assert cookie["path"] == "/" and cookie["sameSite"] == "Lax"
     assert "anna-pass" not in cookie["value"]
 
     page.reload()

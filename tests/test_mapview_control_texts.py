@@ -73,3 +73,14 @@ def test_texts_are_set_before_a_draw_control_is_added():
     Draw(export=False, position="topleft").add_to(m)
     html = offline.localise(m).get_root().render()
     assert html.index("L.drawLocal") < html.index("new L.Control.Draw")
+
+
+def test_streamlit_widget_texts_are_translated_only_in_chinese():
+    from geo.app import ui_texts
+
+    zh = ui_texts.texts("zh")
+    assert zh["exact"]["Select all"] == i18n.t("ui_select_all") and "No results" in zh["exact"]
+    for pattern, replacement in zh["patterns"]:
+        assert re.compile(pattern) and "{x}" in replacement and not ENGLISH_WORD.search(replacement.replace("{x}", ""))
+    assert re.match(zh["patterns"][0][0], "Select 12 matches")
+    assert ui_texts.texts("en") == {"exact": {}, "patterns": []}

@@ -234,3 +234,210 @@ def secrets_snippet(name: str, password_hash: str, role: str = "editor") -> str:
         raise AuthError("user_name_bad", name=name)
     key = name if all(c.isalnum() or c in "-_" for c in name) else json.dumps(name, ensure_ascii=False)
     return f'[auth.users.{key}]\npassword_hash = "{password_hash}"\nrole = "{role}"\n'
+
+
+# ---------------------------------------------------------------------------
+# lasting sign-in: a signed, expiring session token and server-side session ids
+# ---------------------------------------------------------------------------
+# The browser keeps the token in a cookie (``COOKIE``); the app reads it on a new
+# session (a reload, a shared link) and the person is signed in again without typing.
+# The token says who, which session and when it was issued, signed with a secret from
+# configuration; it stops working after ``session_hours`` or when 退出登录 revokes its
+# session id in the data folder's session file (every tab, every copy of the cookie).
+COOKIE = "geo_session"
+SESSION_HOURS_DEFAULT = 12.0
+SECRET_NAME = "auth.cookie_secret"          # secrets.toml [auth] cookie_secret, or $GEO_AUTH_COOKIE_SECRET
+HOURS_NAME = "auth.session_hours"           # secrets.toml [auth] session_hours, or $GEO_AUTH_SESSION_HOURS
+SECRET_FILE = ".auth_secret"                # generated in the data folder when no secret is configured
+SESSIONS_FILE = ".auth_sessions.json"       # active session ids (data folder)
+_SALT = "geo-signin-v1"
+
+
+def session_hours() -> float:
+    """How long a sign-in lasts, in hours (configured, default 12); nonsense falls back to the default."""
+    raw = config.secret(HOURS_NAME, default=SESSION_HOURS_DEFAULT)
+    try:
+        hours = float(raw)
+    except (TypeError, ValueError):
+        return SESSION_HOURS_DEFAULT
+    return hours if 0 < hours <= 24 * 366 else SESSION_HOURS_DEFAULT
+
+
+def cookie_secret(directory=None) -> str:
+    """The signing secret: configured (secrets/env), else one generated once into the data folder.
+
+    The generated file (``.auth_secret``, mode 600) is untracked; deleting it signs everybody out.
+    """
+    import os
+    import secrets as _secrets
+    from pathlib import Path
+
+    configured = config.secret(SECRET_NAME)
+    if configured:
+        return str(configured)
+    path = Path(directory or config.data_dir()) / SECRET_FILE
+    try:
+        text = path.read_text(encoding="ascii").strip()
+        if len(text) >= 32:
+            return text
+    except (OSError, UnicodeDecodeError):
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    value = _secrets.token_urlsafe(48)
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(value + "\n")
+    try:
+        os.link(tmp, path)          # first writer wins; a racing session reads the winner's secret
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path.read_text(encoding="ascii").strip()
+
+
+def _serializer(secret: str):
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(secret, salt=_SALT)
+
+
+@dataclass(frozen=True)
+class Session:
+    """A lasting sign-in: who, which session id, issued when (epoch seconds)."""
+    user: User
+    session_id: str
+    issued: float
+
+
+class SessionStore:
+    """The active session ids, in one JSON file of the data folder (shared by every app process).
+
+    ``{session_id: {"user": name, "issued": t, "expires": t}}``; expired ids are dropped on write.
+    """
+
+    def __init__(self, path, *, clock: Callable[[], float] = time.time):
+        from pathlib import Path
+
+        from filelock import FileLock
+
+        self.path = Path(path)
+        self.clock = clock
+        self._lock = FileLock(str(self.path.with_name(self.path.name + ".lock")), timeout=10)
+
+    @classmethod
+    def in_data_dir(cls, directory=None) -> "SessionStore":
+        from pathlib import Path
+
+        return cls(Path(directory or config.data_dir()) / SESSIONS_FILE)
+
+    def _read(self) -> dict:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _write(self, data: dict, now: float | None = None) -> None:
+        import os
+
+        now = self.clock() if now is None else now
+        data = {k: v for k, v in data.items() if isinstance(v, dict) and _number(v.get("expires")) > now}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
+        os.replace(tmp, self.path)
+
+    def add(self, session_id: str, user: str, issued: float, expires: float) -> None:
+        with self._lock:
+            data = self._read()
+            data[session_id] = {"user": user, "issued": issued, "expires": expires}
+            self._write(data, now=issued)
+
+    def is_active(self, session_id: str, user: str, *, now: float | None = None) -> bool:
+        entry = self._read().get(session_id)
+        now = self.clock() if now is None else now
+        try:
+            return isinstance(entry, dict) and entry.get("user") == user and float(entry.get("expires") or 0) > now
+        except (TypeError, ValueError):
+            return False
+
+    def revoke(self, session_id: str) -> None:
+        with self._lock:
+            data = self._read()
+            data.pop(session_id, None)
+            self._write(data)
+
+    def revoke_user(self, user: str) -> int:
+        """End every session of ``user`` (all browsers); returns how many were active."""
+        with self._lock:
+            data = self._read()
+            keep = {k: v for k, v in data.items() if not (isinstance(v, dict) and v.get("user") == user)}
+            self._write(keep)
+            return len(data) - len(keep)
+
+
+def _number(value) -> float:
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def start_session(user: User, *, secret: str, sessions: SessionStore, hours: float | None = None,
+                  now: float | None = None) -> tuple[Session, str]:
+    """A new lasting session for a signed-in ``user``: recorded in ``sessions``; returns it and its token."""
+    import secrets as _secrets
+
+    if not user.can_edit:
+        raise NotAllowed("not_allowed", action=action_label("edit"), code="edit")
+    now = time.time() if now is None else now
+    hours = session_hours() if hours is None else hours
+    session = Session(user, _secrets.token_urlsafe(18), now)
+    sessions.add(session.session_id, user.name, now, now + hours * 3600)
+    token = _serializer(secret).dumps({"u": user.name, "sid": session.session_id, "iat": int(now)})
+    return session, token
+
+
+def resume_session(token: str | None, *, secret: str, sessions: SessionStore,
+                   accounts: Mapping[str, Account] | None = None, hours: float | None = None,
+                   now: float | None = None) -> Session | None:
+    """The :class:`Session` a token stands for, or None when it is missing, forged, expired or revoked.
+
+    The role comes from the accounts as they are now: an account removed from the secrets
+    no longer signs in, whatever its cookie says.
+    """
+    from itsdangerous import BadData
+
+    if not token or not isinstance(token, str) or len(token) > 4096:
+        return None
+    hours = session_hours() if hours is None else hours
+    now = time.time() if now is None else now
+    try:
+        payload = _serializer(secret).loads(token, max_age=None)
+    except BadData:
+        return None
+    if not isinstance(payload, dict):
+        return None
+    name, sid, issued = payload.get("u"), payload.get("sid"), payload.get("iat")
+    if not isinstance(name, str) or not isinstance(sid, str) or not isinstance(issued, int):
+        return None
+    if not (issued - 60 <= now < issued + hours * 3600):
+        return None
+    if not sessions.is_active(sid, name, now=now):
+        return None
+    try:
+        accounts = load_accounts() if accounts is None else accounts
+    except AuthError:
+        return None
+    account = accounts.get(name)
+    if account is None:
+        return None
+    return Session(User(account.name, account.role), sid, float(issued))
+
+
+def end_session(session_id: str | None, *, sessions: SessionStore) -> None:
+    """退出登录: the session id is revoked, so its cookie (anywhere it was copied) no longer signs in."""
+    if session_id:
+        sessions.revoke(session_id)

@@ -592,6 +592,83 @@ _STRINGS.update({
     "undo_skipped": ("；{n} 个项目之后又被修改，未改动", "; {n} items changed since and were left as they are"),
 })
 
+# --- issue 16: lasting sign-in (geo.app.signin), readable history (geo.history_view),
+# --- map controls (geo.mapview.control_texts) ---------------------------------------------
+_STRINGS.update({
+    "signin_not_lasting": ("已登录，但登录状态无法保存到数据文件夹（{msg}）：刷新页面后需要重新登录。",
+                           "Signed in, but the sign-in could not be kept in the data folder ({msg}): after a reload "
+                           "you need to sign in again."),
+    "signout_not_saved": ("已在此页退出，但无法记录到数据文件夹（{msg}）：其他页面可能仍保持登录，请检查数据文件夹的写权限。",
+                          "Signed out here, but it could not be recorded in the data folder ({msg}): other tabs may "
+                          "stay signed in; check that the data folder is writable."),
+    "signin_ended": ("登录已结束（已在其他页面退出，或已超过有效期）。请重新登录。",
+                     "Your sign-in has ended (signed out in another tab, or it expired). Sign in again."),
+    # 修改记录 (geo.history_view)
+    "hist_col_when": ("时间", "Time"), "hist_col_who": ("修改人", "By"), "hist_col_what": ("字段", "Field"),
+    "hist_col_old": ("原值", "Old value"), "hist_col_new": ("新值", "New value"),
+    "hist_created": ("新建项目", "Item created"),
+    "hist_no_location": ("无位置", "no location"),
+    "hist_note_by": ("（{by}）", " ({by})"),
+    "hist_note_photo": ("（附照片）", " (with photo)"),
+    "hist_yes": ("是", "yes"), "hist_no": ("否", "no"),
+    "hist_photo": ("照片", "photo"), "hist_photos": ("{n} 张照片", "{n} photos"),
+    "hist_by_rebuild": ("（重新提取）", " (rebuild)"),
+    "hist_added": ("（新增）", "(added)"), "hist_removed": ("（删除）", "(removed)"),
+    # map controls (geo.mapview.control_texts): Leaflet zoom, leaflet-draw, locate, fullscreen, minimap
+    "ctl_zoom_in": ("放大", "Zoom in"), "ctl_zoom_out": ("缩小", "Zoom out"),
+    "ctl_fullscreen": ("全屏", "Full screen"), "ctl_fullscreen_exit": ("退出全屏", "Exit full screen"),
+    "ctl_locate_title": ("显示我的位置", "Show my position"),
+    "ctl_locate_popup": ("您在此点 {distance} {unit} 范围内", "You are within {distance} {unit} of this point"),
+    "ctl_locate_outside": ("您的位置在地图范围之外", "You seem to be outside the map's area"),
+    "ctl_meters": ("米", "metres"), "ctl_feet": ("英尺", "feet"),
+    "ctl_minimap_hide": ("隐藏鹰眼图", "Hide overview map"), "ctl_minimap_show": ("显示鹰眼图", "Show overview map"),
+    "ctl_leaflet_title": ("交互地图 JavaScript 库", "A JavaScript library for interactive maps"),
+    "ctl_draw_cancel_title": ("取消绘制", "Cancel drawing"), "ctl_draw_cancel": ("取消", "Cancel"),
+    "ctl_draw_finish_title": ("完成绘制", "Finish drawing"), "ctl_draw_finish": ("完成", "Finish"),
+    "ctl_draw_undo_title": ("删除最后一个点", "Delete the last point drawn"),
+    "ctl_draw_undo": ("删除最后一点", "Delete last point"),
+    "ctl_draw_polyline": ("画线", "Draw a line"), "ctl_draw_polygon": ("画面", "Draw a polygon"),
+    "ctl_draw_rectangle": ("画矩形", "Draw a rectangle"), "ctl_draw_circle": ("画圆", "Draw a circle"),
+    "ctl_draw_marker": ("标点", "Place a point"), "ctl_draw_circlemarker": ("画圆点", "Draw a circle marker"),
+    "ctl_draw_circle_start": ("按住并拖动以画圆。", "Click and drag to draw a circle."),
+    "ctl_draw_radius": ("半径", "Radius"),
+    "ctl_draw_marker_start": ("点击地图放置点。", "Click the map to place a point."),
+    "ctl_draw_polygon_start": ("点击开始画面。", "Click to start drawing the shape."),
+    "ctl_draw_polygon_cont": ("点击继续画面。", "Click to continue drawing the shape."),
+    "ctl_draw_polygon_end": ("点击第一个点闭合此面。", "Click the first point to close the shape."),
+    "ctl_draw_polyline_error": ("<strong>错误：</strong>边线不能相交！", "<strong>Error:</strong> edges cannot cross!"),
+    "ctl_draw_polyline_start": ("点击开始画线。", "Click to start drawing the line."),
+    "ctl_draw_polyline_cont": ("点击继续画线。", "Click to continue drawing the line."),
+    "ctl_draw_polyline_end": ("点击最后一个点结束画线。", "Click the last point to finish the line."),
+    "ctl_draw_rectangle_start": ("按住并拖动以画矩形。", "Click and drag to draw a rectangle."),
+    "ctl_draw_simpleshape_end": ("松开鼠标完成绘制。", "Release the mouse to finish drawing."),
+    "ctl_edit_save_title": ("保存修改", "Save changes"), "ctl_edit_save": ("保存", "Save"),
+    "ctl_edit_cancel_title": ("取消编辑，放弃所有修改", "Cancel editing, discarding all changes"),
+    "ctl_edit_cancel": ("取消", "Cancel"),
+    "ctl_edit_clear_title": ("清除全部图形", "Clear all shapes"), "ctl_edit_clear": ("全部清除", "Clear all"),
+    "ctl_edit_edit": ("编辑图形", "Edit shapes"), "ctl_edit_edit_disabled": ("没有可编辑的图形", "No shapes to edit"),
+    "ctl_edit_remove": ("删除图形", "Delete shapes"),
+    "ctl_edit_remove_disabled": ("没有可删除的图形", "No shapes to delete"),
+    "ctl_edit_edit_text": ("拖动控制点或标记以编辑图形。", "Drag handles or markers to edit shapes."),
+    "ctl_edit_edit_subtext": ("点击“取消”撤销修改。", "Click cancel to undo the changes."),
+    "ctl_edit_remove_text": ("点击要删除的图形。", "Click a shape to delete it."),
+    # Streamlit's own widget texts that its API cannot set (multiselect), translated in the page
+    "ui_select_all": ("全选", "Select all"), "ui_select_matches": ("选择 {n} 个匹配项", "Select {n} matches"),
+    "ui_no_results": ("无匹配结果", "No results"), "ui_clear_all": ("全部清除", "Clear all"),
+    "ui_remove": ("移除 {name}", "Remove {name}"),
+    # field names in English (Chinese: geo.contract.FIELD_LABELS)
+    **{"hist_f_" + f: (zh, en) for f, zh, en in (
+        ("status", "状态", "Status"), ("category", "类别", "Category"), ("area", "所属区域", "Area"),
+        ("name", "名称", "Name"), ("quantity", "数量", "Quantity"), ("budget_wan", "投资(万元)", "Budget (10k CNY)"),
+        ("precision", "定位精度", "Precision"), ("geometry", "位置", "Location"), ("places", "地名", "Places"),
+        ("section", "章节", "Section"), ("notes", "备注", "Notes"), ("progress", "进度", "Progress"),
+        ("progress_notes", "进展记录", "Progress notes"), ("photos", "照片", "Photos"), ("text", "原文", "Source text"),
+        ("year", "年度", "Year"), ("plan", "规划", "Plan"), ("town", "镇(街道)", "Town"),
+        ("county", "县(市、区)", "County"), ("dropped", "已标记错误", "Marked wrong"),
+    )},
+})
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **fmt) -> str:
     zh, en = _STRINGS[key]
     text = en if lang == "en" else zh
@@ -719,3 +796,8 @@ def describe_filter(flt, lang: str = DEFAULT_LANG, *, areas=None) -> str:
     if text:
         parts.append(f"{t('search_short', lang)}{colon}“{text}”")
     return join.join(parts)
+
+
+def has(key: str) -> bool:
+    """Whether ``key`` is a known text (for labels looked up by a code that may have none)."""
+    return key in _STRINGS

@@ -82,3 +82,28 @@ def streamlit_app(data_dir: Path, *, env: dict | None = None, start_timeout: flo
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+SIGNED_IN = "已登录：{name}"
+
+
+def sign_in(page, name: str, password: str, *, timeout: float = 60_000) -> None:
+    """Sign in through the sidebar form with ONE press of 登录 (no retry: the first press must work)."""
+    page.bring_to_front()  # a background page's rendering is throttled
+    page.get_by_text("编辑登录").click()
+    form = page.locator("[data-testid='stForm']").filter(has=page.get_by_label("密码"))
+    form.get_by_label("用户名").fill(name)
+    form.get_by_label("密码").fill(password)
+    form.get_by_role("button", name="登录").click()
+    page.get_by_text(SIGNED_IN.format(name=name)).wait_for(timeout=timeout)
+
+
+def session_cookie(context, name: str = "geo_session", *, timeout: float = 30.0):
+    """The sign-in cookie once the page has written it (polled: the page's script sets it)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [c for c in context.cookies() if c["name"] == name and c["value"]]
+        if found:
+            return found[0]
+        time.sleep(0.1)  # polling interval while waiting for the cookie
+    raise AssertionError(f"no {name} cookie after {timeout} s")

@@ -91,8 +91,8 @@ def test_selected_item_in_url_shows_its_detail_and_history(data_dir):
     assert item["properties"]["name"] in headings
     texts = " ".join(t.value for t in at.text)
     assert item["properties"]["text"] in texts
-    # the reviewer's edit is in the history table
-    frames = [df.value for df in at.dataframe]
+    # the reviewer's edit is in the history table (修改记录, a wrapping st.table)
+    frames = [t.value for t in at.table]
     assert any("reviewer" in str(f.to_dict()) for f in frames)
 
 

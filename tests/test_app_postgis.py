@@ -46,7 +46,7 @@ def test_history_and_an_editors_status_change_on_both_stores(backend):
     store = open_store(backend)
     item = next(f for f in store.load() if f["properties"].get("notes") == "已验收")
     at = _run({"item": item["id"]})
-    assert any("reviewer" in str(df.value.to_dict()) for df in at.dataframe)  # the history table
+    assert any("reviewer" in str(t.value.to_dict()) for t in at.table)  # the history table (st.table)
     sign_in(at, "anna")
     sel = at.selectbox(key=f"status_sel_{item['id']}")
     new_status = "suspended" if item["properties"]["status"] != "suspended" else "completed"

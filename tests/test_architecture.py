@@ -30,7 +30,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
         "geo.store", "geo.store.*", "geo.gazetteer", "geo.gazetteer.*", "geo.extract", "geo.extract.*",
         "geo.geocode", "geo.geocode.*", "geo.auth", "geo.photos", "geo.synthetic")),
     ("work: build, locate, edit, map, import, export, report", (
-        "geo.build", "geo.locate", "geo.field", "geo.editing", "geo.corrections", "geo.plantext", "geo.table",
+        "geo.build", "geo.locate", "geo.field", "geo.editing", "geo.history_view", "geo.corrections", "geo.plantext", "geo.table",
         "geo.assets", "geo.mapview", "geo.mapview.*", "geo.importer", "geo.importer.*", "geo.export",
         "geo.export.*", "geo.report", "geo.report.*", "geo.projector", "geo.projector.*", "geo.crs", "geo.progress", "geo.progress.*",
         "geo.boundaries")),

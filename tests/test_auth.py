@@ -131,3 +131,109 @@ def test_cli_rejects_short_password_and_bad_name():
     assert r.returncode == 1 and "too short" in r.stderr and "Traceback" not in r.stderr
     r = _cli(["user", "hash", 'a"b'], "long enough pw\n")
     assert r.returncode == 1 and "user name" in r.stderr
+
+
+# ---------------------------------------------------------------------------
+# lasting sign-in: signed, expiring tokens with revocable session ids
+# ---------------------------------------------------------------------------
+SECRET = "s" * 48
+
+
+@pytest.fixture
+def sessions(tmp_path):
+    return auth.SessionStore(tmp_path / ".auth_sessions.json")
+
+
+def _editor():
+    return auth.User("anna", "editor")
+
+
+def test_token_resumes_the_session(accounts, sessions):
+    session, token = auth.start_session(_editor(), secret=SECRET, sessions=sessions, hours=12, now=1_000_000)
+    again = auth.resume_session(token, secret=SECRET, sessions=sessions, accounts=accounts, hours=12,
+                                now=1_000_000 + 3600)
+    assert again is not None and again.user == _editor() and again.session_id == session.session_id
+    assert "anna" not in token or "." in token  # a signed token, not a bare name
+
+
+def test_token_expires_after_the_configured_hours(accounts, sessions):
+    _, token = auth.start_session(_editor(), secret=SECRET, sessions=sessions, hours=2, now=1_000_000)
+    assert auth.resume_session(token, secret=SECRET, sessions=sessions, accounts=accounts, hours=2,
+                               now=1_000_000 + 2 * 3600 - 5) is not None
+    assert auth.resume_session(token, secret=SECRET, sessions=sessions, accounts=accounts, hours=2,
+                               now=1_000_000 + 2 * 3600 + 5) is None
+
+
+def test_signed_out_token_no_longer_signs_in(accounts, sessions):
+    session, token = auth.start_session(_editor(), secret=SECRET, sessions=sessions, hours=12)
+    other, other_token = auth.start_session(_editor(), secret=SECRET, sessions=sessions, hours=12)
+    auth.end_session(session.session_id, sessions=sessions)
+    assert auth.resume_session(token, secret=SECRET, sessions=sessions, accounts=accounts, hours=12) is None
+    # another browser's sign-in of the same editor is its own session
+    assert auth.resume_session(other_token, secret=SECRET, sessions=sessions, accounts=accounts, hours=12)
+    assert sessions.revoke_user("anna") == 1
+    assert auth.resume_session(other_token, secret=SECRET, sessions=sessions, accounts=accounts, hours=12) is None
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda t: t[:-2] + ("AA" if not t.endswith("AA") else "BB"),    # signature changed
+    lambda t: "x" + t,                                               # payload changed
+    lambda t: "",                                                    # empty cookie
+    lambda t: "not-a-token",
+    lambda t: t * 300,                                               # absurdly long
+])
+def test_forged_tokens_are_refused(accounts, sessions, mangle):
+    _, token = auth.start_session(_editor(), secret=SECRET, sessions=sessions, hours=12)
+    assert auth.resume_session(mangle(token), secret=SECRET, sessions=sessions, accounts=accounts, hours=12) is None
+
+
+def test_token_from_another_secret_or_removed_account_is_refused(accounts, sessions):
+    _, token = auth.start_session(_editor(), secret=SECRET, sessions=sessions, hours=12)
+    assert auth.resume_session(token, secret="t" * 48, sessions=sessions, accounts=accounts, hours=12) is None
+    assert auth.resume_session(token, secret=SECRET, sessions=sessions, accounts={}, hours=12) is None
+
+
+def test_viewers_get_no_session(sessions):
+    with pytest.raises(NotAllowed):
+        auth.start_session(auth.ANONYMOUS, secret=SECRET, sessions=sessions)
+
+
+def test_expired_sessions_are_dropped_from_the_file(sessions):
+    sessions.add("old", "anna", 0, 10)
+    sessions.add("new", "anna", 50, 4_000_000_000)
+    data = json.loads(sessions.path.read_text(encoding="utf-8"))
+    assert list(data) == ["new"]
+
+
+def test_unreadable_session_file_signs_nobody_in(accounts, sessions):
+    _, token = auth.start_session(_editor(), secret=SECRET, sessions=sessions, hours=12)
+    sessions.path.write_text("{broken", encoding="utf-8")
+    assert auth.resume_session(token, secret=SECRET, sessions=sessions, accounts=accounts, hours=12) is None
+
+
+def test_secret_is_generated_once_into_the_data_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("GEO_AUTH_COOKIE_SECRET", raising=False)
+    monkeypatch.setattr(auth.config, "_secrets", lambda: {})
+    first = auth.cookie_secret(tmp_path)
+    assert len(first) >= 32 and auth.cookie_secret(tmp_path) == first
+    assert (tmp_path / auth.SECRET_FILE).stat().st_mode & 0o077 == 0  # readable by the owner only
+    monkeypatch.setenv("GEO_AUTH_COOKIE_SECRET", "configured-secret-" + "x" * 20)
+    assert auth.cookie_secret(tmp_path) == "configured-secret-" + "x" * 20
+
+
+@pytest.mark.parametrize("raw,hours", [("6", 6.0), ("0.5", 0.5), ("nonsense", 12.0), ("-3", 12.0), (None, 12.0)])
+def test_session_hours_are_configurable(monkeypatch, raw, hours):
+    monkeypatch.setattr(auth.config, "_secrets", lambda: {})
+    if raw is None:
+        monkeypatch.delenv("GEO_AUTH_SESSION_HOURS", raising=False)
+    else:
+        monkeypatch.setenv("GEO_AUTH_SESSION_HOURS", raw)
+    assert auth.session_hours() == hours
+
+
+def test_secret_files_are_not_tracked():
+    ignored = subprocess.run(["git", "check-ignore", "data/.auth_secret", "data/.auth_sessions.json"], cwd=ROOT,
+                             capture_output=True, text=True)
+    if ignored.returncode == 128:
+        pytest.skip("not a git work tree")
+    assert ignored.stdout.split() == ["data/.auth_secret", "data/.auth_sessions.json"]

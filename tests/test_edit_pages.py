@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo import i18n
 from geo.store import open_store
 from geo.app.state import Keys
 from tests import edit_data
@@ -55,6 +56,12 @@ def test_editor_updates_status_and_history_records_it(data_dir):
     assert item["properties"]["status"] == "in_progress"
     assert [(e.user, e.new) for e in open_store(data_dir).history("five-g") if e.field == "status" and e.action == "update"] == \
         [("anna", "in_progress")]
+    # 修改记录 in the detail panel: Chinese headers, labels, no internal fields
+    table = at.table[-1].value
+    assert list(table.columns) == ["时间", "修改人", "字段", "原值", "新值"]
+    first = table.iloc[0].tolist()
+    assert first[1:] == ["anna", "状态", i18n.status_label("planned"), i18n.status_label("in_progress")]
+    assert "geometry_source" not in table.to_string() and "in_progress" not in table.to_string()
 
 
 def test_progress_against_target(data_dir):
@@ -80,13 +87,24 @@ def test_concurrent_edit_shows_conflict_and_keeps_both(data_dir):
     assert hist == [("li", "completed"), ("anna", "suspended")]
 
 
-def test_viewer_status_update_on_field_page_is_refused(data_dir):
+def test_viewer_gets_no_status_controls_on_field_page(data_dir):
     at = _run(page="pages/field.py")
+    at.text_input(key="field_coords").input(f"{edit_data.X0}, {edit_data.Y0}").run()
+    assert "只读模式" in _texts(at)
+    assert "近处学校" in _texts(at)  # the list is there, read-only
+    assert not [b for b in at.button if (b.key or "").startswith("field_save_")]
+    assert not [s for s in at.selectbox if (s.key or "").startswith("field_status_")]
+    assert open_store(data_dir).get("near-a")["properties"]["status"] == "planned"
+
+
+def test_editor_gets_status_controls_on_field_page(data_dir):
+    at = _sign_in(_run())
+    at.switch_page("pages/field.py").run()
     at.text_input(key="field_coords").input(f"{edit_data.X0}, {edit_data.Y0}").run()
     at.selectbox(key="field_status_near-a").set_value("completed")
     at.button(key="field_save_near-a").click().run()
-    assert "只读模式" in _texts(at)
-    assert open_store(data_dir).get("near-a")["properties"]["status"] == "planned"
+    assert not at.exception, [e.value for e in at.exception]
+    assert open_store(data_dir).get("near-a")["properties"]["status"] == "completed"
 
 
 def test_field_page_orders_by_distance(data_dir):
@@ -153,3 +171,39 @@ def test_a_refusal_reads_in_the_language_the_reader_chose(data_dir):
     at = _run(page="pages/field.py")
     at.text_input(key="field_coords").input("1 2 3").run()
     assert any("3 个数字" in e.value for e in at.error)
+
+
+def _with_cookie(monkeypatch, token):
+    """The browser's sign-in cookie as a new session (a reload, a shared link) would send it."""
+    from geo.app import signin
+    monkeypatch.setattr(signin, "_browser_cookie", lambda: token)
+
+
+def test_sign_in_lasts_across_sessions_until_signed_out(data_dir, monkeypatch):
+    at = _sign_in(_run({"item": "five-g"}))
+    token = at.session_state[Keys.AUTH_TOKEN]
+    assert token and "anna" not in token.split(".")[-1]
+    # the page writes the token into a cookie
+    assert any("document.cookie" in h.proto.body and token in h.proto.body for h in at.get("html"))
+    _with_cookie(monkeypatch, token)
+    again = _run({"item": "five-g"})  # a new session: a reload or a shared link
+    assert "已登录：anna" in _texts(again)
+    assert [s for s in again.selectbox if s.key == "status_sel_five-g"]
+    # 退出登录 in the new session ends the sign-in everywhere
+    again.button(key=Keys.AUTH_SIGN_OUT).click().run()
+    assert not again.exception
+    assert Keys.AUTH_USER not in again.session_state
+    assert any("max-age=0" in h.proto.body for h in again.get("html"))  # the cookie is deleted
+    at.run()  # the first session (another tab) notices on its next run
+    assert Keys.AUTH_USER not in at.session_state and "登录已结束" in _texts(at)
+    third = _run({"item": "five-g"})  # the old cookie no longer signs in
+    assert Keys.AUTH_USER not in third.session_state and "只读" in _texts(third)
+
+
+def test_a_forged_cookie_signs_nobody_in(data_dir, monkeypatch):
+    at = _sign_in(_run())
+    token = at.session_state[Keys.AUTH_TOKEN]
+    _with_cookie(monkeypatch, token[:-3] + ("abc" if not token.endswith("abc") else "xyz"))
+    again = _run()
+    assert Keys.AUTH_USER not in again.session_state
+    assert not again.exception

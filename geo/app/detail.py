@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo import i18n
+from geo import history_view, i18n
 from geo.app import edit
-from geo.app.widgets import md, short
+from geo.app.widgets import md
 from geo.mapview.popups import quantity_text
 
 
@@ -51,12 +51,12 @@ def history_table(ctx, feature: dict, lang: str) -> None:
             history = ctx.store.history(feature.get("id"))
         except Exception as exc:  # noqa: BLE001
             st.warning(str(exc))
-    if not history:
+    rows = history_view.history_table(history, lang) if history else []
+    if not rows:
         st.caption(i18n.t("no_history", lang))
     else:
-        st.dataframe([{"ts": h.ts, "user": h.user, "action": h.action, "field": h.field or "",
-                       "old": short(h.old), "new": short(h.new)} for h in history[-50:]][::-1],
-                     hide_index=True, width="stretch")
+        # st.table wraps long values, so the whole change is readable; it renders markdown: escape data
+        st.table([{md(k): md(v) for k, v in row.items()} for row in rows], hide_index=True, border="horizontal")
 
 
 __all__ = ["detail_panel", "history_table"]

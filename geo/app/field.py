@@ -6,6 +6,7 @@ import streamlit as st
 
 from geo import field, i18n, locate
 from geo.app.edit import conflict_box, opened_version, save_change
+from geo.app.signin import current_user
 from geo.app.state import Keys
 from geo.app.widgets import gps_button, md, show_flash, touch_targets
 from geo.contract import STATUSES
@@ -17,6 +18,8 @@ def render(ctx) -> None:
     st.header(i18n.t("field_title", lang))
     show_flash()
     st.caption(i18n.t("field_help", lang))
+    if not current_user().can_edit:
+        st.info(i18n.t("read_only", lang))
 
     fix = gps_button(lang, Keys.FIELD_GPS)
     with st.expander(i18n.t("field_manual", lang), expanded=False):
@@ -55,6 +58,8 @@ def nearby_row(ctx, near: field.Nearby, lang: str, index: int) -> None:
             c1, c2 = st.columns(2)
             c1.link_button(i18n.t("nav_gaode", lang), links["gaode"], width="stretch", icon=":material/navigation:")
             c2.link_button(i18n.t("nav_baidu", lang), links["baidu"], width="stretch", icon=":material/navigation:")
+        if not current_user().can_edit:  # viewers get no edit controls (the status is in the line above)
+            return
         conflict_box(ctx, item_id, lang)
         opened_version(f)
         c3, c4 = st.columns([3, 2])

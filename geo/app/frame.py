@@ -10,7 +10,7 @@ import contextvars
 import streamlit as st
 
 from geo import i18n
-from geo.app import context, map_panel, signin
+from geo.app import context, map_panel, signin, ui_texts
 from geo.app import state as app_state
 from geo.app.sidebar import sidebar
 from geo.app.state import Keys
@@ -41,6 +41,7 @@ def run() -> None:
     ctx = context.load_context()
     ctx.state = sidebar(ctx)
     signin.sign_in_box(ctx.lang)
+    ui_texts.translate_widgets(ctx.lang)  # the multiselect's "Select all" / "No results" in Chinese
     context.apply_filters(ctx)
     st.session_state[Keys.CONTEXT] = ctx
     lang = ctx.lang

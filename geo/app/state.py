@@ -306,6 +306,13 @@ class Keys:
     def projector_map(mode: str | None, index: int, basemap: str, n: int) -> str:
         return f"proj_map_{mode}_{index}_{basemap}_{n}"
 
+    # ---- lasting sign-in (geo.app.signin; issue 16) ------------------------------------
+    AUTH_SESSION = "auth_session"        # the server-side session id of this sign-in (revocable)
+    AUTH_TOKEN = "auth_token"            # the signed token the browser keeps in its cookie
+    AUTH_ERROR = "auth_error"            # a geo.i18n.Message shown once in the sign-in box
+    AUTH_COOKIE_READ = "auth_cookie_read"    # this session has looked at the browser's cookie
+    AUTH_COOKIE_CLEAR = "auth_cookie_clear"  # the browser's cookie is to be deleted (signed out)
+
 
 # Query-string names (short, stable: they end up in shared links).
 _Q = {"towns": "town", "area_kinds": "area", "villages": "village", "statuses": "status", "categories": "category",

@@ -5,6 +5,9 @@ import folium
 from folium.plugins import Fullscreen, LocateControl, MeasureControl, MiniMap
 
 from geo.mapview.basemaps import Basemap
+from geo.mapview.control_texts import (
+    add_control_texts, fullscreen_titles, locate_strings, measure_locale, minimap_strings,
+)
 
 # LocateControl 0.66 draws a Font Awesome icon by default; we avoid the icon font and draw our own.
 LOCATE_CSS = """
@@ -14,21 +17,26 @@ LOCATE_CSS = """
 
 
 def add_controls(m: folium.Map, basemap: Basemap, lang: str = "zh") -> None:
-    zh = lang != "en"
+    """Scale, fullscreen, locate, measure and minimap, every text in ``lang`` (geo.mapview.control_texts).
+
+    The texts' script goes first, so a Draw control added later (the placing map) finds
+    L.drawLocal already set.
+    """
+    add_control_texts(m, lang)
     ScaleBar().add_to(m)
-    Fullscreen(position="topleft", title="全屏" if zh else "Full screen",
-               title_cancel="退出全屏" if zh else "Exit full screen").add_to(m)
-    LocateControl(position="topleft", strings={"title": "显示我的位置" if zh else "Show my position"},
+    Fullscreen(position="topleft", **fullscreen_titles(lang)).add_to(m)
+    LocateControl(position="topleft", strings=locate_strings(lang),
                   icon="geo-locate-icon", iconLoading="geo-locate-busy", flyTo=True).add_to(m)
     MeasureControl(position="topleft", primary_length_unit="meters", secondary_length_unit="kilometers",
-                   primary_area_unit="sqmeters", secondary_area_unit="hectares").add_to(m)
+                   primary_area_unit="sqmeters", secondary_area_unit="hectares",
+                   localization=measure_locale(lang)).add_to(m)
     if basemap.has_tiles:
         spec = dict(basemap.layers[0])
         spec.pop("overlay", None)
         spec.pop("name", None)
         mini = folium.TileLayer(**spec)
         MiniMap(tile_layer=mini, position="bottomright", toggle_display=True, width=130, height=130,
-                zoom_level_offset=-5).add_to(m)
+                zoom_level_offset=-5, strings=minimap_strings(lang)).add_to(m)
 
 
 class ScaleBar(folium.MacroElement):

@@ -13,6 +13,7 @@ import hashlib
 import streamlit as st
 
 from geo import config, i18n
+from geo.app import progress
 from geo.app.signin import current_user
 from geo.app.state import Keys
 from geo.app.widgets import counts_line, show_problems
@@ -317,6 +318,9 @@ def render(ctx) -> None:
     report_section(ctx)
     st.divider()
     import_section(ctx)
+    if current_user().can_edit:  # progress documents write: editors only
+        st.divider()
+        progress.render_section(ctx)
 
 
 __all__ = ["render", "export_section", "html_section", "report_section", "import_section", "show_preview"]

@@ -181,4 +181,4 @@ def change_words(change: ChangeSincePlan | None, lang: str = "zh") -> str:
     if not change.document:
         return what
     where = i18n.t("change_where", lang, document=change.document, line=change.line or "?")
-    return f"{what} {where}"
+    return f"{what}{'' if lang != 'en' else ' '}{where}"

@@ -334,7 +334,7 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "progress_line": ("第{line}行", "line {line}"),
     "progress_apply": ("应用", "Apply"),
     "progress_chosen": ("已勾选 {n} 条建议；未勾选的不会应用。", "{n} proposals ticked; the others are not applied."),
-    "progress_done": ("已应用（{user}）：更新 {updated}，新增 {created}，未接受 {rejected}，跳过 {skipped}，冲突 {conflicts}",
+    "progress_applied": ("已应用（{user}）：更新 {updated}，新增 {created}，未接受 {rejected}，跳过 {skipped}，冲突 {conflicts}",
                       "Applied ({user}): {updated} updated, {created} added, {rejected} not accepted, {skipped} "
                       "skipped, {conflicts} conflicts"),
     "progress_not_written": ("未写入任何数据：以下项目在生成建议后被他人修改。已按当前数据重新生成建议，请再次核对。",

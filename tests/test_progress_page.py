@@ -10,10 +10,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo import table
+from geo import i18n, table
 from geo.app.state import Keys
 from geo.progress import default_accept, propose, read_text
 from geo.store import open_store
+from tests import edit_data
 from tests import progress_app_data as D
 from tests.apptest_support import run_app, sign_in, use_data
 
@@ -107,10 +108,13 @@ def test_changed_since_the_plan_on_the_list(data_dir):
     _apply(at)
     at = run_app({"changed": "1"})  # a shared link: the toggle lives in the URL
     assert at.sidebar.toggle(key=Keys.CHANGED).value is True
+    changed = {p.item_id for p in review.updates if "status" in p.changes} | {p.item_id for p in review.new_items}
+    total = len(open_store(data_dir).load())
+    counts = i18n.t("count_shown", shown=len(changed), total=total)
+    assert any(counts in m.value for m in at.markdown), "the map shows only what changed since the plan"
     at.switch_page("pages/list.py").run()
     assert not at.exception, [e.value for e in at.exception]
     frame = next(d.value for d in at.dataframe if "自规划以来的变化" in d.value.columns)
-    changed = {p.item_id for p in review.updates if "status" in p.changes} | {p.item_id for p in review.new_items}
     assert set(frame[table.header("id")]) == changed
     words = " ".join(frame["自规划以来的变化"])
     assert D.SUMMARY_NAME in words and "→" in words and "新增" in words
@@ -206,3 +210,42 @@ def test_compare_two_documents(data_dir):
     for row in expected.rows:
         assert got[row.name] == OUTCOMES[row.outcome]
     assert {"已完成", "暂缓/推迟", "新增"} <= set(got.values())
+
+
+def test_changed_since_the_plan_is_url_state():
+    from geo.app.state import ViewState, from_query, to_query
+
+    assert from_query({"changed": "1"}).changed is True
+    assert from_query({"changed": "no"}).changed is False
+    assert to_query(ViewState(changed=True)) == {"changed": "1"}
+    assert to_query(ViewState()) == {}
+    assert ViewState(changed=True).is_filtered()
+    assert i18n.t("changed_since_plan") in ViewState(changed=True).in_words()
+
+
+def test_no_ui_string_key_is_defined_twice():
+    """A second definition of a key in geo/i18n.py silently replaces the first (and breaks its page)."""
+    import ast
+    from pathlib import Path
+
+    import geo.i18n
+
+    module = ast.parse(Path(geo.i18n.__file__).read_text(encoding="utf-8"))
+    keys = [k.value for node in ast.walk(module) if isinstance(node, ast.Dict)
+            for k in node.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)
+            and isinstance(node.values[node.keys.index(k)], ast.Tuple)]
+    assert sorted({k for k in keys if keys.count(k) > 1}) == []
+
+
+def test_the_section_in_english(data_dir):
+    at = run_app({"lang": "en"}, timeout=120)
+    at.sidebar.text_input(key=Keys.AUTH_NAME).input("anna")
+    at.sidebar.text_input(key=Keys.AUTH_PASSWORD).input(edit_data.EDITORS["anna"])
+    next(b for b in at.sidebar.button if b.label == i18n.t("sign_in", "en")).click().run()
+    at.switch_page("pages/exchange.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    _upload(at, D.SUMMARY_NAME, D.SUMMARY)
+    text = _texts(at)
+    assert i18n.t("progress_updates", "en") in text and i18n.t("progress_title", "en") in [s.value for s in at.subheader]
+    _apply(at)
+    assert any(s.value.startswith("Applied (anna via progress:") for s in at.success), _texts(at)

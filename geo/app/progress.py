@@ -27,7 +27,7 @@ from geo.progress import (
 )
 
 DOCUMENT_TYPES = ["txt", "docx", "pdf", "html", "htm"]
-EVIDENCE_CONTEXT = 60   # characters of the document's text shown either side of the evidence sentence
+EVIDENCE_CONTEXT = 30   # characters of the document's text shown either side of the evidence sentence
 
 # Constant CSS (no data in it): the two kinds of highlight evidence_html marks.
 _CSS = """
@@ -95,7 +95,7 @@ def _proposal_rows(review, proposals, n: int, lang: str, *, default: set[str], w
     for col, label in zip(head, labels):
         col.markdown(f"**{label}**")
     for p in proposals:
-        cols = st.columns(widths)
+        cols = st.container(border=True).columns(widths, vertical_alignment="top")
         if with_checkbox:
             cols[0].checkbox(t("progress_accept", lang), value=p.key in default, key=Keys.progress_accept(n, p.key),
                              label_visibility="collapsed")
@@ -202,7 +202,7 @@ def _apply(ctx, review, accept: set[str], user, lang: str) -> None:
         ss[Keys.PROG_FLASH] = ("error", t("progress_not_written", lang), list(result.conflicts))
         st.rerun()
     rejected = sum(1 for p in review.proposals if p.action in (UPDATE, NEW, CONFLICT) and p.key not in accept)
-    ss[Keys.PROG_FLASH] = ("success", t("progress_done", lang, user=result.user, updated=len(result.updated),
+    ss[Keys.PROG_FLASH] = ("success", t("progress_applied", lang, user=result.user, updated=len(result.updated),
                                         created=len(result.created), rejected=rejected,
                                         skipped=len(result.skipped), conflicts=len(result.conflicts)),
                            list(result.skipped))

@@ -341,8 +341,6 @@ _STRINGS: dict[str, tuple[str, str]] = {
                              "Nothing written: these items were changed by someone else after the proposals were "
                              "made. The proposals were made again from the current data; review them again."),
     "progress_failed": ("应用失败，数据未改变：{msg}", "Applying failed, nothing changed: {msg}"),
-    "progress_nothing": ("没有勾选任何建议，未写入。", "No proposal ticked; nothing written."),
-    "progress_skipped": ("跳过", "Skipped"),
     "progress_earlier": ("较早的文件（如年度计划）", "Earlier document (e.g. the year's plan)"),
     "progress_later": ("较晚的文件（如工作总结、下一年计划）", "Later document (e.g. the summary, next year's plan)"),
     "progress_compare_help": ("不涉及数据，只比较两份文件：较早文件中的每项工作是完成、推迟、继续推进还是未提及，"

@@ -249,3 +249,21 @@ def test_the_section_in_english(data_dir):
     assert i18n.t("progress_updates", "en") in text and i18n.t("progress_title", "en") in [s.value for s in at.subheader]
     _apply(at)
     assert any(s.value.startswith("Applied (anna via progress:") for s in at.success), _texts(at)
+
+
+@pytest.mark.postgis
+def test_applying_on_postgis(data_dir, pg_url, monkeypatch):
+    from geo.store.cli import copy_store
+
+    copy_store(str(data_dir), pg_url)
+    monkeypatch.setenv("GEO_STORE_URL", pg_url)
+    review = _expected(pg_url)
+    at = _page()
+    _upload(at, D.SUMMARY_NAME, D.SUMMARY)
+    _apply(at)
+    assert any("已应用" in s.value for s in at.success), _texts(at)
+    store = open_store(pg_url)
+    for p in review.updates:
+        assert store.get(p.item_id)["properties"]["status"] == p.status
+        assert any(e.user == f"anna via progress:{D.SUMMARY_NAME}" for e in store.history(p.item_id))
+    assert all(store.get(p.item_id) is not None for p in review.new_items)

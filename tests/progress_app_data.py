@@ -49,11 +49,12 @@ NO_PROGRESS = f"""{TOWN}关于召开安全生产工作会议的通知
 """
 
 HOSTILE_SCRIPT = "<script>alert('progress')</script>"
+HOSTILE_IMG = "<img src=x onerror=alert('img')>"
 HOSTILE_NAME = f"{TOWN}2024年进度.txt"
 HOSTILE = f"""{TOWN}2024年工作总结
 
 一、2024年工作回顾
-建成5G基站34个{HOSTILE_SCRIPT}。
+建成5G基站34个{HOSTILE_SCRIPT}。新修农村公路5.2公里{HOSTILE_IMG}。
 """
 
 

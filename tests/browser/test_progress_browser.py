@@ -70,7 +70,8 @@ def test_upload_review_apply_and_see_the_change_on_the_list(browser, tmp_path):
             return r.abort()
 
         page.route("**/*", route)
-        page.on("dialog", lambda d: d.dismiss())
+        dialogs = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         page.goto(url + "/?basemap=none")
         page.locator("h1").filter(has_text="规划项目一张图").wait_for(timeout=WAIT)
         page.wait_for_load_state("networkidle")
@@ -121,5 +122,17 @@ def test_upload_review_apply_and_see_the_change_on_the_list(browser, tmp_path):
         changed = {p.name for p in review.updates if "status" in p.changes} | {p.name for p in review.new_items}
         assert set(names) == changed  # only what changed since the plan
         page.screenshot(path=str(OUT / "progress-list-changed.png"))
+
+        # a hostile document: its markup is shown as text inside the highlighted evidence, never run
+        page.locator("[data-testid='stSidebarNav']").get_by_text("导入导出", exact=True).click()
+        page.wait_for_url(re.compile(r"/exchange"), timeout=WAIT)
+        upload = page.locator(f".st-key-{Keys.progress_upload(1)} input[type='file']")
+        upload.set_input_files(files=[{"name": D.HOSTILE_NAME, "mimeType": "text/plain",
+                                       "buffer": D.HOSTILE.encode("utf-8")}])
+        evidence = page.locator(".progress-evidence").filter(has_text=D.HOSTILE_SCRIPT)
+        expect(evidence.first).to_be_visible(timeout=WAIT)
+        expect(page.locator(".progress-evidence").filter(has_text=D.HOSTILE_IMG)).not_to_have_count(0)
+        assert page.locator(".progress-evidence script, .progress-evidence img").count() == 0
         ctx.close()
+    assert dialogs == []
     assert [u for u in blocked if not re.search(r"\.(png|jpe?g|webp)(\?|$)", u)] == [], blocked

@@ -64,11 +64,14 @@ def _plans_dir(store):
     return None if getattr(store, "directory", None) is not None else config.plans_dir()
 
 
+def _digest(upload) -> str:
+    return hashlib.sha256(upload.getvalue()).hexdigest()
+
+
 def _read(upload, gazetteer):
-    data = upload.getvalue()
-    digest = hashlib.sha256(data).hexdigest()
+    digest = _digest(upload)
     known = tuple(sorted(gazetteer.names())) if gazetteer is not None else ()
-    document, error = _read_document(digest, upload.name, known, data)
+    document, error = _read_document(digest, upload.name, known, upload.getvalue())
     return digest, document, error
 
 
@@ -102,6 +105,8 @@ def _proposal_rows(review, proposals, n: int, lang: str, *, default: set[str], w
             cols = cols[1:]
         cols[0].markdown(md(p.name))
         cols[1].markdown(md(_status_change(p, lang)))
+        if p.explanation:
+            cols[1].caption(md(p.explanation))  # how the status was read, e.g. 完成量 4 未达目标 5公里
         cols[2].markdown(md(_progress_value(p)))
         line = t("progress_line", lang, line=p.evidence.line)
         cols[3].markdown(f'<div class="progress-evidence"><small>{line}</small> '
@@ -123,21 +128,23 @@ def _show_flash(lang: str) -> None:
         return
     kind, message, rows = flash
     getattr(st, kind)(message)
-    if rows:
-        st.dataframe([{"id": i, t("reason", lang): r} for i, r in rows], hide_index=True, width="stretch")
+    if rows:  # (item id, item name, why)
+        st.dataframe([{"id": i, t("progress_item", lang): name, t("reason", lang): why} for i, name, why in rows],
+                     hide_index=True, width="stretch")
 
 
-def _make_review(ctx, upload, gazetteer, lang: str):
+def _make_review(ctx, upload, lang: str):
     """The session's review of this upload (made once per file and store state the editor saw), or None."""
     ss = st.session_state
-    digest, document, error = _read(upload, gazetteer)
+    held = ss.get(Keys.PROG_REVIEW)
+    signature = (upload.name, _digest(upload))
+    if held and held[0] == signature:  # ticking a box reruns the page: the review stands as it was shown
+        return held[1], held[2]
+    gazetteer = _gazetteer(ctx.store)
+    _, document, error = _read(upload, gazetteer)
     if error:
         st.error(t("progress_refused", lang, msg=md(error)))
         return None
-    held = ss.get(Keys.PROG_REVIEW)
-    signature = (upload.name, digest)
-    if held and held[0] == signature:
-        return held[1], held[2]
     try:
         review = propose(ctx.store, document, gazetteer=gazetteer, plans_dir=_plans_dir(ctx.store))
     except ProgressError as exc:
@@ -160,13 +167,13 @@ def review_tab(ctx, user, lang: str) -> None:
                               key=Keys.progress_upload(ss.get(Keys.PROG_UPLOAD_N, 0)))
     if upload is None:
         return
-    gazetteer = _gazetteer(ctx.store)
-    made = _make_review(ctx, upload, gazetteer, lang)
+    made = _make_review(ctx, upload, lang)
     if made is None:
         return
     review, n = made
     d = review.document
-    st.markdown("**" + md(t("progress_summary", lang, name=d.name, kind=d.kind_label, town=review.town,
+    kind = d.kind_label if lang != "en" else d.kind.replace("_", " ")
+    st.markdown("**" + md(t("progress_summary", lang, name=d.name, kind=kind, town=review.town,
                               year=f"（{d.year}）" if d.year and lang != "en" else (f" ({d.year})" if d.year else ""),
                               updates=len(review.updates), new=len(review.new_items),
                               conflicts=len(review.conflicts), unchanged=len(review.unchanged),
@@ -198,14 +205,16 @@ def _apply(ctx, review, accept: set[str], user, lang: str) -> None:
         st.error(t("progress_failed", lang, msg=md(f"{type(exc).__name__}: {exc}")))
         return
     ss.pop(Keys.PROG_REVIEW, None)  # stale now either way: applied, or made against items changed since
+    names = {p.item_id: p.name for p in review.proposals}
     if result.conflicts:
-        ss[Keys.PROG_FLASH] = ("error", t("progress_not_written", lang), list(result.conflicts))
+        ss[Keys.PROG_FLASH] = ("error", t("progress_not_written", lang),
+                               [(i, names.get(i, ""), why) for i, why in result.conflicts])
         st.rerun()
     rejected = sum(1 for p in review.proposals if p.action in (UPDATE, NEW, CONFLICT) and p.key not in accept)
     ss[Keys.PROG_FLASH] = ("success", t("progress_applied", lang, user=result.user, updated=len(result.updated),
                                         created=len(result.created), rejected=rejected,
                                         skipped=len(result.skipped), conflicts=len(result.conflicts)),
-                           list(result.skipped))
+                           [(i, names.get(i, ""), why) for i, why in result.skipped])
     ss[Keys.PROG_UPLOAD_N] = int(ss.get(Keys.PROG_UPLOAD_N, 0)) + 1  # a fresh uploader
     st.rerun()
 

@@ -119,6 +119,11 @@ def test_changed_since_the_plan_on_the_list(data_dir):
     words = " ".join(frame["自规划以来的变化"])
     assert D.SUMMARY_NAME in words and "→" in words and "新增" in words
     assert at.query_params.get("changed") in ("1", ["1"])
+    # the map page's detail panel names the change of a selected item
+    target = next(p for p in review.updates if "status" in p.changes)
+    at = run_app({"changed": "1", "item": target.item_id})
+    details = " ".join(str(d.value.to_dict()) for d in at.dataframe)
+    assert "自规划以来的变化" in details and D.SUMMARY_NAME in details and i18n.status_label(target.status) in details
 
 
 def test_a_document_of_another_town_is_refused(data_dir):

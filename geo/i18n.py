@@ -390,6 +390,57 @@ _STRINGS: dict[str, tuple[str, str]] = {
     "bd_col_place": ("地名", "Place"),
     "bd_col_note": ("说明", "Note"),
     "town_filter": ("镇", "Town"),
+    # 进度文件 (geo.app.progress) and 自规划以来有变化 (sidebar, list, detail)
+    "changed_since_plan": ("自规划以来有变化", "Changed since the plan"),
+    "changed_since_plan_help": ("只显示后来的进度文件改变了状态或新增的项目",
+                                "Only items whose status a later document changed, or that it added"),
+    "change_col": ("自规划以来的变化", "Change since the plan"),
+    "change_new": ("新增", "New"),
+    "change_progress": ("进度更新", "Progress updated"),
+    "change_where": ("（《{document}》第{line}行）", "(“{document}”, line {line})"),
+    "progress_title": ("进度文件", "Progress document"),
+    "progress_help": ("上传本镇后来的文件（工作总结、半年报告、进度表、下一年计划；txt/docx/pdf/html）："
+                      "逐项列出建议的状态和进度及原文依据。勾选接受的建议，点“应用”之前不会写入任何数据。",
+                      "Upload a later document of the town (work summary, half-year report, progress list, next "
+                      "year's plan; txt/docx/pdf/html): each proposed status and progress with its evidence. Tick the "
+                      "proposals you accept; nothing is written before you press Apply."),
+    "progress_tab_review": ("审核并应用", "Review and apply"),
+    "progress_tab_compare": ("对比两份文件", "Compare two documents"),
+    "progress_file": ("选择进度文件", "Choose a progress document"),
+    "progress_refused": ("无法使用此文件：{msg}", "This document cannot be used: {msg}"),
+    "progress_summary": ("《{name}》：{kind}，{town}{year} — 更新 {updates}，新项目 {new}，冲突 {conflicts}，"
+                         "提到但无变化 {unchanged}；共 {considered} 个项目，未提到的不变",
+                         "“{name}”: {kind} of {town}{year} — {updates} updates, {new} new items, {conflicts} "
+                         "conflicts, {unchanged} mentioned without change; {considered} items, those not mentioned "
+                         "are kept"),
+    "progress_updates": ("建议更新", "Proposed updates"),
+    "progress_new": ("建议新增的项目（以本文件为来源）", "Proposed new items (this document as their source)"),
+    "progress_conflicts": ("冲突：状态或进度由人工设定，默认不覆盖（勾选即由你决定覆盖）",
+                           "Conflicts: a person set the status or progress; not overwritten unless you tick it"),
+    "progress_unchanged": ("提到但无变化", "Mentioned, no change"),
+    "progress_accept": ("接受", "Accept"),
+    "progress_item": ("项目", "Item"),
+    "progress_change": ("状态", "Status"),
+    "progress_value": ("进度", "Progress"),
+    "progress_evidence": ("原文依据", "Evidence"),
+    "progress_line": ("第{line}行", "line {line}"),
+    "progress_apply": ("应用", "Apply"),
+    "progress_chosen": ("已勾选 {n} 条建议；未勾选的不会应用。", "{n} proposals ticked; the others are not applied."),
+    "progress_applied": ("已应用（{user}）：更新 {updated}，新增 {created}，未接受 {rejected}，跳过 {skipped}，冲突 {conflicts}",
+                      "Applied ({user}): {updated} updated, {created} added, {rejected} not accepted, {skipped} "
+                      "skipped, {conflicts} conflicts"),
+    "progress_not_written": ("未写入任何数据：以下项目在生成建议后被他人修改。已按当前数据重新生成建议，请再次核对。",
+                             "Nothing written: these items were changed by someone else after the proposals were "
+                             "made. The proposals were made again from the current data; review them again."),
+    "progress_failed": ("应用失败，数据未改变：{msg}", "Applying failed, nothing changed: {msg}"),
+    "progress_earlier": ("较早的文件（如年度计划）", "Earlier document (e.g. the year's plan)"),
+    "progress_later": ("较晚的文件（如工作总结、下一年计划）", "Later document (e.g. the summary, next year's plan)"),
+    "progress_compare_help": ("不涉及数据，只比较两份文件：较早文件中的每项工作是完成、推迟、继续推进还是未提及，"
+                              "以及较晚文件新增的工作。",
+                              "Compares two documents only, nothing is written: whether each work of the earlier "
+                              "one was completed, put off, continued or not mentioned, and what the later one adds."),
+    "progress_outcome": ("结果", "Outcome"),
+    "progress_earlier_text": ("较早文件原文", "Earlier document's text"),
 }
 
 

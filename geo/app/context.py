@@ -17,6 +17,7 @@ from geo.item_columns import distinct
 from geo.mapview.context import places_from_features
 from geo.mapview.basemaps import available as available_basemaps
 from geo.mapview.context import Places
+from geo.progress import changed_since_plan_only
 from geo.query import areas_in, filter_with_facets
 from geo.store import StoreError, open_store
 
@@ -128,14 +129,19 @@ def refresh_items(ctx: Context) -> Context:
 def filter_and_facets(ctx: Context, view: ViewState) -> dict:
     """Filter once per run and keep the sidebar's per-option counts from the same pass."""
     flt = view.item_filter(ctx.villages)
-    if ctx.filter_cache is None or ctx.filter_cache[0] != flt:
-        try:  # each engine its own way: one pass over the list, or SQL
-            if ctx.store is None or ctx.problems and not ctx.features:
-                raise LookupError("no readable store")
-            filtered, facets = ctx.store.filter_with_facets(flt, ("statuses", "categories"))
-        except Exception:  # noqa: BLE001  (unreadable: what was read, i.e. nothing; the problem is already shown)
-            filtered, facets = filter_with_facets(ctx.features, flt, ("statuses", "categories"))
-        ctx.filter_cache = (flt, filtered, facets)
+    wanted = (flt, view.changed)
+    if ctx.filter_cache is None or ctx.filter_cache[0] != wanted:
+        if view.changed:  # 自规划以来有变化: read from the items themselves (x_progress_source), same on every engine
+            filtered, facets = filter_with_facets(changed_since_plan_only(ctx.features), flt,
+                                                  ("statuses", "categories"))
+        else:
+            try:  # each engine its own way: one pass over the list, or SQL
+                if ctx.store is None or ctx.problems and not ctx.features:
+                    raise LookupError("no readable store")
+                filtered, facets = ctx.store.filter_with_facets(flt, ("statuses", "categories"))
+            except Exception:  # noqa: BLE001  (unreadable: what was read, i.e. nothing; the problem is already shown)
+                filtered, facets = filter_with_facets(ctx.features, flt, ("statuses", "categories"))
+        ctx.filter_cache = (wanted, filtered, facets)
     return ctx.filter_cache[2]
 
 

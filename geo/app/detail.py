@@ -8,6 +8,7 @@ from geo import history_view, i18n
 from geo.app import edit
 from geo.app.widgets import md
 from geo.mapview.popups import quantity_text
+from geo.progress import change_words, changes_since_plan
 
 
 def detail_panel(ctx, item_id: str | None) -> None:
@@ -22,6 +23,7 @@ def detail_panel(ctx, item_id: str | None) -> None:
     rows = [
         (i18n.t("category", lang), i18n.category_label(p.get("category"), lang)),
         (i18n.t("status", lang), i18n.status_label(p.get("status"), lang)),
+        (i18n.t("change_col", lang), change_words(changes_since_plan([feature]).get(feature.get("id")), lang)),
         (i18n.t("area", lang), i18n.area_label(p.get("area"), lang)),
         (i18n.t("quantity", lang), quantity_text(p.get("quantity"), lang)),
         (i18n.t("budget", lang), "" if p.get("budget_wan") is None else str(p.get("budget_wan"))),

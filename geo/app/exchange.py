@@ -13,7 +13,7 @@ import hashlib
 import streamlit as st
 
 from geo import config, i18n
-from geo.app import boundaries, new_town
+from geo.app import boundaries, new_town, progress
 from geo.app.signin import current_user
 from geo.app.state import Keys
 from geo.app.widgets import counts_line, show_problems
@@ -318,6 +318,9 @@ def render(ctx) -> None:
     report_section(ctx)
     st.divider()
     import_section(ctx)
+    if current_user().can_edit:  # progress documents write: editors only
+        st.divider()
+        progress.render_section(ctx)
     st.divider()
     new_town.section(ctx)
     st.divider()

@@ -10,6 +10,7 @@ from geo.app.detail import detail_panel
 from geo.app.map_panel import show_map
 from geo.app.state import Keys
 from geo.app.widgets import counts_line, show_problems
+from geo.progress import change_words, changes_since_plan
 
 
 def render(ctx) -> None:
@@ -22,6 +23,9 @@ def render(ctx) -> None:
     rows = ctx.filtered
     ids = [f.get("id") for f in rows]
     frame = table.items_frame(rows, lang)
+    if ctx.state.changed:  # 自规划以来有变化: name each item's change beside its status
+        changes = changes_since_plan(rows)
+        frame.insert(3, i18n.t("change_col", lang), [change_words(changes.get(f.get("id")), lang) for f in rows])
     event = st.dataframe(frame, hide_index=True, width="stretch", on_select="rerun",
                          selection_mode="multi-row", key=Keys.list_table(ids),
                          column_config={table.header("id", lang): None})

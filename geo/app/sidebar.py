@@ -1,4 +1,4 @@
-"""The sidebar's filters (镇 when the data holds several towns, 区域, 村, 状态, 类别, 规划, 年度, 搜索, 底图, English, 清除筛选).
+"""The sidebar's filters (镇 when the data holds several towns, 区域, 村, 状态, 类别, 规划, 年度, 搜索, 自规划以来有变化, 底图, English, 清除筛选).
 
 Each status and category option shows how many items it would add, counted in the same
 pass that filters the items (``geo.app.context.filter_and_facets``).
@@ -55,6 +55,7 @@ def sidebar(ctx: Context) -> ViewState:
         c1.multiselect(i18n.t("plan", lang), plans, key=Keys.PLANS, placeholder="—")
         c2.multiselect(i18n.t("year", lang), years, key=Keys.YEARS, placeholder="—")
         st.text_input(i18n.t("search", lang), key=Keys.TEXT)
+        st.toggle(i18n.t("changed_since_plan", lang), key=Keys.CHANGED, help=i18n.t("changed_since_plan_help", lang))
         basemaps = available_basemaps()
         if ss.get(Keys.BASEMAP) not in basemaps:
             ss[Keys.BASEMAP] = "osm"

@@ -40,6 +40,7 @@ class Keys:
     TEXT = "w_text"
     BASEMAP = "w_basemap"
     ENGLISH = "w_english"
+    CHANGED = "w_changed"                # 自规划以来有变化: only items a later document changed or added
     SELECTED = "sel_ids"                 # list of selected item ids (map click, list rows, plan text)
     SELECTED_FROM = "sel_from"           # "map" | "list" | "plan" | "url" | "unlocated"
     CONTEXT = "geo_ctx"                  # this run's loaded data, shared with the pages
@@ -293,6 +294,25 @@ class Keys:
         """One selectbox per source column of upload number ``n`` (column names can be anything)."""
         return f"ex_map_{n}_{hashlib.sha1(str(column).encode('utf-8')).hexdigest()[:12]}"
 
+    # ---- 进度文件 (progress documents on the exchange page, geo.app.progress) ------------
+    PROG_UPLOAD_N = "prog_upload_n"      # bumping it gives a fresh (empty) uploader
+    PROG_REVIEW = "prog_review"          # (signature, Review, n): the proposals the editor is deciding on
+    PROG_REVIEW_N = "prog_review_n"      # number of the latest review: its checkboxes start from the defaults
+    PROG_FLASH = "prog_flash"            # (kind, message, rows) shown once after 应用
+    PROG_APPLY = "prog_apply"
+    PROG_EARLIER = "prog_earlier"
+    PROG_LATER = "prog_later"
+    PROG_COMPARE_TABLE = "prog_compare_table"
+
+    @staticmethod
+    def progress_upload(n: int) -> str:
+        return f"prog_upload_{n}"
+
+    @staticmethod
+    def progress_accept(review_n: int, proposal_key: str) -> str:
+        """The accept checkbox of one proposal of review number ``review_n`` (keys are "item:<id>" / "new:<id>")."""
+        return f"prog_accept_{review_n}_" + hashlib.sha1(proposal_key.encode("utf-8")).hexdigest()[:12]
+
     # ---- 投影 (projector page, geo.app.projector) ---------------------------------------
     PROJ_MODE = "proj_mode"
     PROJ_STEP = "proj_step"
@@ -316,7 +336,8 @@ class Keys:
 
 # Query-string names (short, stable: they end up in shared links).
 _Q = {"towns": "town", "area_kinds": "area", "villages": "village", "statuses": "status", "categories": "category",
-      "plans": "plan", "years": "year", "text": "q", "basemap": "basemap", "lang": "lang", "selected": "item"}
+      "plans": "plan", "years": "year", "text": "q", "basemap": "basemap", "lang": "lang", "selected": "item",
+      "changed": "changed"}
 
 
 @dataclass(frozen=True)
@@ -332,6 +353,7 @@ class ViewState:
     basemap: str = "osm"
     lang: str = "zh"
     selected: tuple[str, ...] = field(default=())
+    changed: bool = False    # only items whose status a later document changed since the plan (or added)
 
     def item_filter(self, villages_in_data: Iterable[str] = ()) -> ItemFilter:
         """The store filter. 行政村 without named villages means every village in the data."""
@@ -355,11 +377,14 @@ class ViewState:
 
     def in_words(self, lang: str = "zh", villages_in_data: Iterable[str] = ()) -> str:
         """This view's filter in words (the report's footer), the same words the CLI's report uses."""
-        return i18n.describe_filter(self.item_filter(villages_in_data), lang, areas=self.area_words(lang))
+        words = i18n.describe_filter(self.item_filter(villages_in_data), lang, areas=self.area_words(lang))
+        if self.changed:
+            words = ("；" if lang != "en" else "; ").join(w for w in (words, i18n.t("changed_since_plan", lang)) if w)
+        return words
 
     def is_filtered(self) -> bool:
         return any([self.towns, self.area_kinds, self.villages, self.statuses, self.categories, self.plans, self.years,
-                    self.text.strip()])
+                    self.text.strip(), self.changed])
 
 
 def _values(params: Mapping, key: str) -> list[str]:
@@ -396,6 +421,7 @@ def from_query(params: Mapping, *, basemaps: Iterable[str] = ("osm",)) -> ViewSt
         basemap=basemap if basemap in set(basemaps) else "osm",
         lang=lang if lang in ("zh", "en") else "zh",
         selected=tuple(dict.fromkeys(_values(params, _Q["selected"])))[:50],
+        changed=(_values(params, _Q["changed"]) or [""])[0].strip().lower() in ("1", "true", "yes", "on"),
     )
 
 
@@ -407,7 +433,9 @@ def to_query(state: ViewState) -> dict[str, str]:
         value = getattr(state, name)
         if value == getattr(default, name):
             continue
-        if isinstance(value, tuple):
+        if isinstance(value, bool):
+            out[key] = "1"
+        elif isinstance(value, tuple):
             out[key] = ",".join(str(v) for v in value)
         else:
             out[key] = str(value)
@@ -440,6 +468,7 @@ def init_session(basemaps: Iterable[str]) -> ViewState:
         ss[Keys.BASEMAP] = state.basemap
         ss[Keys.ENGLISH] = state.lang == "en"
         ss[Keys.SELECTED] = list(state.selected)
+        ss[Keys.CHANGED] = state.changed
         ss[Keys.SELECTED_FROM] = "url" if state.selected else None
         ss[Keys.INITIALISED] = True
     return current()
@@ -459,6 +488,7 @@ def current() -> ViewState:
         basemap=ss.get(Keys.BASEMAP) or "osm",
         lang="en" if ss.get(Keys.ENGLISH) else "zh",
         selected=tuple(ss.get(Keys.SELECTED) or ()),
+        changed=bool(ss.get(Keys.CHANGED)),
     )
 
 
@@ -481,6 +511,7 @@ def clear_filters() -> None:
     for key in (Keys.TOWNS, Keys.AREA_KINDS, Keys.VILLAGES, Keys.STATUSES, Keys.CATEGORIES, Keys.PLANS, Keys.YEARS):
         ss[key] = []
     ss[Keys.TEXT] = ""
+    ss[Keys.CHANGED] = False
 
 
 __all__ = ["Keys", "ViewState", "from_query", "to_query", "init_session", "current", "write_url", "select",

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from geo.progress.apply import ApplyResult, apply_review, default_accept
 from geo.progress.compare import (
-    OUTCOMES, ChangeSincePlan, Comparison, ComparisonRow, changes_since_plan, compare_documents, compare_files,
+    OUTCOMES, OUTCOMES_EN, ChangeSincePlan, Comparison, ComparisonRow, change_words, changed_since_plan_only,
+    changes_since_plan, compare_documents, compare_files,
 )
 from geo.progress.proposals import (
     ACTION_LABELS, CONFLICT, NEW, UNCHANGED, UPDATE, Evidence, Proposal, Review, evidence_html,
@@ -27,8 +28,8 @@ from geo.progress.reading import (
 
 __all__ = [
     "ACTION_LABELS", "CONFLICT", "NEW", "UNCHANGED", "UPDATE", "DOCUMENT_KINDS",
-    "OUTCOMES", "ApplyResult", "ChangeSincePlan", "Comparison", "ComparisonRow", "Evidence", "ProgressDocument", "ProgressError", "Proposal", "Review",
-    "apply_review", "default_accept", "changes_since_plan", "compare_documents", "compare_files", "evidence_html",
+    "OUTCOMES", "OUTCOMES_EN", "ApplyResult", "ChangeSincePlan", "Comparison", "ComparisonRow", "Evidence", "ProgressDocument", "ProgressError", "Proposal", "Review",
+    "apply_review", "default_accept", "change_words", "changed_since_plan_only", "changes_since_plan", "compare_documents", "compare_files", "evidence_html",
     "is_progress_user", "person_set", "progress_note", "progress_user", "propose", "read_bytes", "read_file",
     "read_text", "review_items",
 ]

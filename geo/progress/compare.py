@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
+from geo import i18n
 from geo.progress.proposals import NEW, Evidence, review_items
 from geo.progress.reading import ProgressDocument, ProgressError, read_file
 
@@ -154,3 +155,30 @@ def changes_since_plan(features: list[dict]) -> dict[str, ChangeSincePlan]:
         out[f.get("id")] = ChangeSincePlan(f.get("id"), change, plan_status, status, src.get("document"),
                                            src.get("line"))
     return out
+
+
+# What the map's and list's "changed since the plan" (自规划以来有变化) shows: a status a later document changed,
+# or an item a later document added. A change of the amount done alone is not a change of status.
+CHANGED_KINDS = ("status", "new")
+
+
+def changed_since_plan_only(features: list[dict]) -> list[dict]:
+    """The items of ``features`` whose status a later document changed since the plan, or that one added."""
+    changes = changes_since_plan(features)
+    return [f for f in features if f.get("id") in changes and changes[f.get("id")].change in CHANGED_KINDS]
+
+
+def change_words(change: ChangeSincePlan | None, lang: str = "zh") -> str:
+    """The change in words: "计划 → 已完成（《2024年工作总结.txt》第3行）"; "" for no change."""
+    if change is None:
+        return ""
+    if change.change == "new":
+        what = i18n.t("change_new", lang)
+    elif change.change == "status":
+        what = f"{i18n.status_label(change.plan_status, lang) or '—'} → {i18n.status_label(change.status, lang)}"
+    else:
+        what = i18n.t("change_progress", lang)
+    if not change.document:
+        return what
+    where = i18n.t("change_where", lang, document=change.document, line=change.line or "?")
+    return f"{what}{'' if lang != 'en' else ' '}{where}"

@@ -719,3 +719,18 @@ def describe_filter(flt, lang: str = DEFAULT_LANG, *, areas=None) -> str:
     if text:
         parts.append(f"{t('search_short', lang)}{colon}“{text}”")
     return join.join(parts)
+
+
+# ---- issue 16, first hour (part 2): projector totals and badge legend, 原文 chrome and highlight
+# legend, the home page's first-open line (geo.projector, geo.mapview.legend, geo.app.plan, geo.app.map_panel) ----
+_STRINGS.update({
+    # projector totals: per category and unit, unit-less targets counted, not added
+    "proj_totals_head": ("合计", "Totals"),
+    "proj_total_part": ("{label} {target} {unit}", "{label} {target} {unit}"),
+    "proj_total_done": ("已完成 {done} {unit}，{n} 项有进度", "done {done} {unit}, {n} with progress"),
+    "proj_total_no_progress": ("尚无进度", "no progress yet"),
+    "proj_total_other": ("其他", "Other"),
+    "proj_no_unit": ("{n} 项无单位，未计入合计", "{n} without a unit, not in the totals"),
+    # the count badge in every map legend: what the number means
+    "legend_badge_meaning": ("数字：该村/镇未精确定位的项目数", "Number: items of that village/town not precisely located"),
+})

@@ -734,3 +734,17 @@ _STRINGS.update({
     # the count badge in every map legend: what the number means
     "legend_badge_meaning": ("数字：该村/镇未精确定位的项目数", "Number: items of that village/town not precisely located"),
 })
+_STRINGS.update({
+    # 原文: the page chrome folded away, the highlight legend (geo.plantext, geo.app.plan)
+    "plan_chrome": ("网页其他内容（未提取）", "Other page content (not extracted)"),
+    "plan_chrome_n": ("网页其他内容（未提取）· {n} 行", "Other page content (not extracted) · {n} lines"),
+    "plan_chrome_help": ("这些行是网页的栏目、导航和按钮，提取时已跳过，不是规划正文。",
+                         "These lines are the web page's menus, navigation and buttons; extraction skipped "
+                         "them, they are not part of the plan."),
+    "plan_folded_marker": ("〔此处网页其他内容 {n} 行，已折叠到正文下方〕",
+                           "[{n} lines of other page content here, folded below the plan]"),
+    "plan_key_title": ("高亮颜色：", "Highlight colours:"),
+    "plan_key_sample": ("项目", "item"),
+    "plan_key_unlocated": ("虚线下划线：未精确定位", "dashed underline: not precisely located"),
+    "plan_key_selected": ("红框：当前选中", "red outline: selected"),
+})

@@ -51,8 +51,22 @@ def render(ctx) -> None:
     with left:
         params = to_query(ctx.state)
         params.pop("item", None)
+        # the plan's own text first; the web page's chrome the extractor skipped is folded away below it
+        shown = plantext.marks(items, len(text))
+        chrome = plantext.chrome_runs(text, keep=plantext.marks(plan_items_all(ctx, plan), len(text)))
+        st.html(plantext.PLAN_CSS + plantext.legend_html(shown, lang))
         st.html(plantext.PLAN_CSS + plantext.render_html(text, items, link_params=params, selected=set(selected),
-                                                         lang=lang))
+                                                         lang=lang, fold=chrome))
+        if chrome:
+            lines = plantext.chrome_lines(text, chrome)
+            with st.expander(i18n.t("plan_chrome_n", lang, n=len(lines)), expanded=False):
+                st.caption(i18n.t("plan_chrome_help", lang))
+                st.html(plantext.PLAN_CSS + plantext.chrome_html(text, chrome))
+
+
+def plan_items_all(ctx, plan) -> list[dict]:
+    """Every item of the plan, filtered or not (a span of any of them is never folded away as chrome)."""
+    return [f for f in ctx.features if (f.get("properties") or {}).get("plan") == plan]
 
 
 def corrections_panel(ctx, plan_items: list[dict], plan_text: str, selected: dict | None, lang: str) -> None:

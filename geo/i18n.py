@@ -748,3 +748,16 @@ _STRINGS.update({
     "plan_key_unlocated": ("虚线下划线：未精确定位", "dashed underline: not precisely located"),
     "plan_key_selected": ("红框：当前选中", "red outline: selected"),
 })
+_STRINGS.update({
+    # the home page on first open: what the data is, the next step, items no map can show yet (geo.app.map_panel)
+    "first_open_line": ("{n} 项，地图上 {m} 项：{k} 个地名待定位", "{n} items, {m} on the map: {k} places to locate"),
+    "first_open_line_done": ("{n} 项，地图上 {m} 项：没有待定位的地名", "{n} items, {m} on the map: no places to locate"),
+    "first_open_next": ("下一步：到 待定位 给地名定位（已定位 {a} / {b}）", "Next: locate places on To locate ({a} / {b} located)"),
+    "first_open_progress": ("待定位：已定位 {a} / {b}", "To locate: {a} / {b} located"),
+    "undrawn_title": ("所在村未定位、地图上画不出的项目（{n} 项）", "Items whose village has no location yet ({n})"),
+    "undrawn_help": ("这些项目只知道到村（或镇），而该村（镇）还没有位置，地图上没有任何标记。给村定位后它们会出现在地图上。",
+                     "These items are known only to a village (or the town) that has no location yet, so the map "
+                     "shows nothing for them. Locate the village and they appear on the map."),
+    "undrawn_group": ("{area}（未定位）· {n} 项：{names}", "{area} (no location) · {n}: {names}"),
+    "undrawn_more": ("另有 {n} 个村/区域", "{n} more villages/areas"),
+})

@@ -306,6 +306,10 @@ class Keys:
     def projector_map(mode: str | None, index: int, basemap: str, n: int) -> str:
         return f"proj_map_{mode}_{index}_{basemap}_{n}"
 
+    # ---- issue 16 first open: the home page's what-the-data-is line and its undrawn list (geo.app.map_panel) --
+    FIRST_OPEN = "first_open"            # container key of the line 「N 项，地图上 M 项：K 个地名待定位」 + 待定位 link
+    UNDRAWN = "undrawn"                  # container key of the list of items whose village has no location
+
 
 # Query-string names (short, stable: they end up in shared links).
 _Q = {"towns": "town", "area_kinds": "area", "villages": "village", "statuses": "status", "categories": "category",

@@ -143,3 +143,22 @@ def test_a_plan_without_chrome_has_no_chrome_expander(tmp_path, monkeypatch):
     body = [h for h in _html(at) if 'class="geo-plan"' in h][0]
     assert 'class="geo-folded"' not in body
     assert _text(body).startswith(app_data.SENTENCES[0][0])
+
+
+def test_clicked_highlight_selects_its_item_in_the_session(data_dir):
+    # what the page's script does on a click: the item id into the hidden input, committed
+    from geo.app.state import Keys
+
+    at = _plan_page()
+    item = app_data.features()[1]
+    at.text_input(key=Keys.PLAN_PICK).input(item["id"]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state[Keys.SELECTED] == [item["id"]]
+    assert at.text_input(key=Keys.PLAN_PICK).value == ""
+    body = [h for h in _html(at) if 'class="geo-plan"' in h][0]
+    picked = re.findall(r'<a class="geo-mark[^"]*geo-selected"[^>]*data-item="([^"]+)"', body)
+    assert picked == [item["id"]]
+    assert any(item["properties"]["name"] in m.value for m in at.markdown), [m.value for m in at.markdown]
+    # an id that is no item of this plan selects nothing
+    at.text_input(key=Keys.PLAN_PICK).input("<script>x</script>").run()
+    assert at.session_state[Keys.SELECTED] == [item["id"]]

@@ -309,6 +309,7 @@ class Keys:
     # ---- issue 16 first open: the home page's what-the-data-is line and its undrawn list (geo.app.map_panel) --
     FIRST_OPEN = "first_open"            # container key of the line 「N 项，地图上 M 项：K 个地名待定位」 + 待定位 link
     UNDRAWN = "undrawn"                  # container key of the list of items whose village has no location
+    PLAN_PICK = "plan_pick"              # 原文: hidden input the page's script fills with a clicked highlight's item id
 
 
 # Query-string names (short, stable: they end up in shared links).

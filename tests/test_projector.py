@@ -209,6 +209,16 @@ def test_step_map_has_escaped_title_legend_and_only_the_steps_items(items, place
         assert f'"id": "{item_id}"' not in html
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_legend_badge_says_what_the_number_means(items, places, lang):
+    from geo.i18n import t
+
+    step = build_steps(items, by="category")[0]
+    html = step_map(step, places, basemap=get_basemap("none"), title="t", lang=lang).get_root().render()
+    assert t("legend_badge_meaning", lang) in html
+    assert t("legend_aggregate", lang) not in html   # "村/镇级项目数 3" read like a count
+
+
 def test_meeting_title_from_towns_and_years(items):
     town = items[0]["properties"]["town"]
     year = items[0]["properties"]["year"]

@@ -852,3 +852,43 @@ def describe_filter(flt, lang: str = DEFAULT_LANG, *, areas=None) -> str:
 def has(key: str) -> bool:
     """Whether ``key`` is a known text (for labels looked up by a code that may have none)."""
     return key in _STRINGS
+# ---- issue 16, first hour (part 2): projector totals and badge legend, 原文 chrome and highlight
+# legend, the home page's first-open line (geo.projector, geo.mapview.legend, geo.app.plan, geo.app.map_panel) ----
+_STRINGS.update({
+    # projector totals: per category and unit, unit-less targets counted, not added
+    "proj_totals_head": ("合计", "Totals"),
+    "proj_total_part": ("{label} {target} {unit}", "{label} {target} {unit}"),
+    "proj_total_done": ("已完成 {done} {unit}，{n} 项有进度", "done {done} {unit}, {n} with progress"),
+    "proj_total_no_progress": ("尚无进度", "no progress yet"),
+    "proj_total_other": ("其他", "Other"),
+    "proj_no_unit": ("{n} 项无单位，未计入合计", "{n} without a unit, not in the totals"),
+    # the count badge in every map legend: what the number means
+    "legend_badge_meaning": ("数字：该村/镇未精确定位的项目数", "Number: items of that village/town not precisely located"),
+})
+_STRINGS.update({
+    # 原文: the page chrome folded away, the highlight legend (geo.plantext, geo.app.plan)
+    "plan_chrome": ("网页其他内容（未提取）", "Other page content (not extracted)"),
+    "plan_chrome_n": ("网页其他内容（未提取）· {n} 行", "Other page content (not extracted) · {n} lines"),
+    "plan_chrome_help": ("这些行是网页的栏目、导航和按钮，提取时已跳过，不是规划正文。",
+                         "These lines are the web page's menus, navigation and buttons; extraction skipped "
+                         "them, they are not part of the plan."),
+    "plan_folded_marker": ("〔此处网页其他内容 {n} 行，已折叠到正文下方〕",
+                           "[{n} lines of other page content here, folded below the plan]"),
+    "plan_key_title": ("高亮颜色：", "Highlight colours:"),
+    "plan_key_sample": ("项目", "item"),
+    "plan_key_unlocated": ("虚线下划线：未精确定位", "dashed underline: not precisely located"),
+    "plan_key_selected": ("红框：当前选中", "red outline: selected"),
+})
+_STRINGS.update({
+    # the home page on first open: what the data is, the next step, items no map can show yet (geo.app.map_panel)
+    "first_open_line": ("{n} 项，地图上 {m} 项：{k} 个地名待定位", "{n} items, {m} on the map: {k} places to locate"),
+    "first_open_line_done": ("{n} 项，地图上 {m} 项：没有待定位的地名", "{n} items, {m} on the map: no places to locate"),
+    "first_open_next": ("下一步：到 待定位 给地名定位（已定位 {a} / {b}）", "Next: locate places on To locate ({a} / {b} located)"),
+    "first_open_progress": ("待定位：已定位 {a} / {b}", "To locate: {a} / {b} located"),
+    "undrawn_title": ("所在村未定位、地图上画不出的项目（{n} 项）", "Items whose village has no location yet ({n})"),
+    "undrawn_help": ("这些项目只知道到村（或镇），而该村（镇）还没有位置，地图上没有任何标记。给村定位后它们会出现在地图上。",
+                     "These items are known only to a village (or the town) that has no location yet, so the map "
+                     "shows nothing for them. Locate the village and they appear on the map."),
+    "undrawn_group": ("{area}（未定位）· {n} 项：{names}", "{area} (no location) · {n}: {names}"),
+    "undrawn_more": ("另有 {n} 个村/区域", "{n} more villages/areas"),
+})

@@ -108,18 +108,86 @@ def marks(features: list[dict], text_length: int) -> list[Mark]:
     return out
 
 
+# ---- page chrome: the lines the extractor skips (geo.extract.documents.is_chrome_line) ----------------
+def chrome_runs(text: str, keep: list[Mark] | tuple = ()) -> list[tuple[int, int]]:
+    """(start, end) of each run of web-page chrome lines (进入老年模式, 当前位置, 浏览次数, 打印 关闭 …), the
+    lines the extractor's structure pass skips; blank lines between two chrome lines join their run, and
+    a run ends after its last line's newline. A run that holds any part of a mark is not chrome here."""
+    try:
+        from geo.extract.documents import is_chrome_line
+    except ImportError:  # no extractor: nothing is known to be chrome
+        return []
+    from geo.extract.structure import iter_lines
+
+    runs: list[list[int]] = []
+    blank_since: int | None = None
+    for start, end, line in iter_lines(text):
+        stop = min(end + 1, len(text))
+        if not line.strip():
+            if runs and runs[-1][1] == start and blank_since is None:
+                blank_since = start
+            continue
+        if is_chrome_line(line):
+            if runs and blank_since is not None and runs[-1][1] == blank_since:
+                runs[-1][1] = stop         # blank lines between two chrome lines: one run
+            elif runs and runs[-1][1] == start:
+                runs[-1][1] = stop
+            else:
+                runs.append([start, stop])
+        blank_since = None
+    spans = [(m.start, m.end) for m in keep]
+    return [(a, b) for a, b in runs if not any(ms < b and me > a for ms, me in spans)]
+
+
+def chrome_lines(text: str, runs: list[tuple[int, int]]) -> list[str]:
+    """The non-blank lines of the chrome runs, in order (as text; escape where shown)."""
+    return [line.strip() for a, b in runs for line in text[a:b].split("\n") if line.strip()]
+
+
+def chrome_html(text: str, runs: list[tuple[int, int]]) -> str:
+    """The folded chrome as escaped HTML, one block per run, for the 网页其他内容（未提取） expander."""
+    blocks = []
+    for a, b in runs:
+        lines = [escape(line.strip()) for line in text[a:b].split("\n") if line.strip()]
+        blocks.append('<div class="geo-chrome-run">' + "<br>".join(lines) + "</div>")
+    return '<div class="geo-chrome">' + "".join(blocks) + "</div>"
+
+
+def legend_html(marks_: list[Mark], lang: str = "zh") -> str:
+    """What the highlight colours mean: a swatch per category present, the dashed underline of an item
+    not precisely located and the outline of the selected one (every label escaped)."""
+    from geo.contract import CATEGORIES
+
+    present = {m.category for m in marks_}
+    order = [c for c in CATEGORIES if c in present] + sorted(c for c in present - set(CATEGORIES) if c)
+    chips = [f'<span class="geo-plan-key"><span class="geo-plan-swatch" style="background:{styles.category_colour(c)}">'
+             f'{escape(i18n.category_label(c, lang))}</span></span>' for c in order]
+    if any(not m.located for m in marks_):
+        chips.append(f'<span class="geo-plan-key"><span class="geo-plan-swatch geo-key-unlocated" style="background:#EEE">'
+                     f'{escape(i18n.t("plan_key_sample", lang))}</span>{escape(i18n.t("plan_key_unlocated", lang))}'
+                     f'</span>')
+    chips.append(f'<span class="geo-plan-key"><span class="geo-plan-swatch geo-key-selected" style="background:#EEE">'
+                 f'{escape(i18n.t("plan_key_sample", lang))}</span>{escape(i18n.t("plan_key_selected", lang))}</span>')
+    return (f'<div class="geo-plan-legend"><b>{escape(i18n.t("plan_key_title", lang))}</b>'
+            + "".join(chips) + "</div>")
+
+
 def _anchor(start: int) -> str:
     return f"geo-h-{start}"
 
 
 def render_html(text: str, features: list[dict], *, link_params: dict | None = None, selected: set[str] = frozenset(),
-                lang: str = "zh") -> str:
-    """The whole plan as HTML: headings anchored, items as coloured links that select the item."""
+                lang: str = "zh", fold: list[tuple[int, int]] = ()) -> str:
+    """The whole plan as HTML: headings anchored, items as coloured links that select the item.
+
+    ``fold`` ranges (the page chrome, see :func:`chrome_runs`) are left out; where one stood after some
+    plan text a small marker says that page text was folded away."""
     heads = {h.start: h for h in headings(text)}
     ms = marks(features, len(text))
     parts = ['<div class="geo-plan">']
     pos = 0
-    boundaries = sorted(set(heads) | {m.start for m in ms})
+    folds = {a: b for a, b in fold if b > a}
+    boundaries = sorted(set(heads) | {m.start for m in ms} | set(folds))
     mark_at = {m.start: m for m in ms}
 
     def plain(a: int, b: int):
@@ -131,6 +199,15 @@ def render_html(text: str, features: list[dict], *, link_params: dict | None = N
             continue
         plain(pos, b)
         pos = b
+        if b in folds:
+            if text[:b].strip() and text[folds[b]:].strip():
+                n = len(chrome_lines(text, [(b, folds[b])]))
+                parts.append(f'<span class="geo-folded">{escape(i18n.t("plan_folded_marker", lang, n=n))}</span>')
+            pos = folds[b]
+            if not text[:b].strip():  # the plan starts here: no blank lines above its first line
+                while pos < len(text) and text[pos] in "\r\n \t\u3000":
+                    pos += 1
+            continue
         if b in heads:
             parts.append(f'<span id="{_anchor(b)}"></span>')
         m = mark_at.get(b)
@@ -165,5 +242,13 @@ PLAN_CSS = """
 .geo-mark{color:#111;text-decoration:none;border-radius:3px;padding:1px 0;border-bottom:2px solid #555}
 .geo-mark.geo-unlocated{border-bottom:2px dashed #C00}
 .geo-mark.geo-selected{outline:3px solid #D00000}
+.geo-folded{color:#777;font-size:13px;font-style:italic;border:1px dashed #AAA;border-radius:3px;padding:0 4px}
+.geo-plan-legend{display:flex;flex-wrap:wrap;gap:6px 14px;align-items:center;font-size:14px;margin:0 0 8px 0}
+.geo-plan-key{display:inline-flex;align-items:center;gap:4px}
+.geo-plan-swatch{color:#111;border-radius:3px;padding:1px 4px;border-bottom:2px solid #555}
+.geo-plan-swatch.geo-key-unlocated{border-bottom:2px dashed #C00}
+.geo-plan-swatch.geo-key-selected{outline:3px solid #D00000}
+.geo-chrome{color:#555;font-size:14px;line-height:1.6}
+.geo-chrome-run{border-left:3px solid #CCC;padding-left:8px;margin:4px 0}
 </style>
 """

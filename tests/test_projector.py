@@ -2,6 +2,7 @@
 charts, and the projector page through AppTest (buttons, walk modes, filter from the URL, ?projector=1)."""
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from geo.mapview import split_by_precision
 from geo.mapview.basemaps import get as get_basemap
 from geo.mapview.context import load_places
 from geo.projector import (
-    MIN_EXTENT_DEG, build_steps, clamp_index, meeting_title, step_bounds, summarise,
+    MIN_EXTENT_DEG, TargetRow, build_steps, clamp_index, meeting_title, step_bounds, summarise, unit_totals,
 )
 from geo.projector import charts
 from geo.projector.map import step_map
@@ -96,10 +97,65 @@ def test_summary_counts_statuses_unlocated_and_targets(items):
         assert (row.target, row.unit) == (quantity["value"], quantity["unit"])
         assert row.done == done
         assert row.fraction == (None if done is None else done / quantity["value"])
-    units = {u: (t, d, n) for u, t, d, n in s.totals_by_unit}
-    for quantity, done in meeting_data.TARGETS.values():
-        t, d, n = units[quantity["unit"]]
-        assert t == quantity["value"] and d == (done or 0) and n == (done is not None)
+    category = {f["id"]: f["properties"]["category"] for f in items}
+    totals = {(x.category, x.unit): x for x in s.totals}
+    for item_id, (quantity, done) in meeting_data.TARGETS.items():
+        x = totals[(category[item_id], quantity["unit"])]
+        assert x.target == quantity["value"] and x.done == (done or 0) and x.with_progress == (done is not None)
+    assert s.no_unit == 0
+
+
+_IDS = itertools.count(1)
+
+
+def _target(category: str, value, unit, done=None) -> dict:
+    i = next(_IDS)
+    props = {"name": f"测试{category}{i}", "category": category, "status": "planned", "precision": "town",
+             "quantity": {"value": value, "unit": unit, "qualifier": None}}
+    if done is not None:
+        props["progress"] = {"done": done}
+    return {"type": "Feature", "id": f"q-{i}", "geometry": None, "properties": props}
+
+
+def test_totals_add_only_the_same_unit_within_a_category():
+    feats = [_target("telecom", 60, "个"), _target("road", 3, "公里", 1.5), _target("road", 9, "公里"),
+             _target("road", 400, "米", 100), _target("telecom", 2, "个", 2), _target("water_supply", 5, "公里"),
+             _target("road", 7, None), _target("other", 11, "  ")]
+    s = summarise(feats)
+    got = {(x.category, x.unit): (x.target, x.done, x.with_progress, x.items) for x in s.totals}
+    assert got == {("road", "公里"): (12, 1.5, 1, 2), ("road", "米"): (400, 100, 1, 1),
+                   ("water_supply", "公里"): (5, 0, 0, 1), ("telecom", "个"): (62, 2, 1, 2)}
+    # in contract category order, whatever order the items came in
+    cats = [x.category for x in s.totals]
+    assert cats == sorted(cats, key=CATEGORIES.index)
+    assert s.no_unit == 2                       # None and blank: counted, never added
+    assert len(s.targets) == len(feats)         # still listed one by one
+
+
+def test_unit_totals_of_nothing_and_of_unitless_only():
+    assert unit_totals([]) == ([], 0)
+    totals, no_unit = unit_totals([TargetRow("a", "a", 5, None, ""), TargetRow("b", "b", 7, 1, "", "road")])
+    assert totals == [] and no_unit == 2
+
+
+def test_totals_text_names_category_unit_and_says_what_had_no_unit():
+    from geo.app.projector import summary_html, totals_html
+    from geo.i18n import category_label, t
+    feats = [_target("road", 3, "公里", 1.5), _target("road", 9, "公里"), _target("telecom", 60, "个"),
+             _target("telecom", 2, "个"), _target("road", 5, "")]
+    s = summarise(feats)
+    zh = totals_html(s, "zh")
+    assert f"{category_label('road')} 12 公里" in zh and "已完成 1.5 公里" in zh
+    assert f"{category_label('telecom')} 62 个" in zh
+    assert t("proj_no_unit", "zh", n=1) in zh
+    assert "—" not in zh and "17" not in zh and "74" not in zh   # nothing added across units
+    en = totals_html(s, "en")
+    assert f"{category_label('road', 'en')} 12 公里" in en and t("proj_no_unit", "en", n=1) in en
+    step = build_steps(feats)[0]
+    assert zh in summary_html(step, s, "zh")
+    # a unit from data is escaped
+    hostile = summarise([_target("road", 1, "<b>km</b>")])
+    assert "<b>km" not in totals_html(hostile, "zh") and "&lt;b&gt;km" in totals_html(hostile, "zh")
 
 
 def test_summary_of_a_step_is_only_its_items(items):
@@ -151,6 +207,16 @@ def test_step_map_has_escaped_title_legend_and_only_the_steps_items(items, place
         assert json.dumps(item_id) in html
     for item_id in others:
         assert f'"id": "{item_id}"' not in html
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_legend_badge_says_what_the_number_means(items, places, lang):
+    from geo.i18n import t
+
+    step = build_steps(items, by="category")[0]
+    html = step_map(step, places, basemap=get_basemap("none"), title="t", lang=lang).get_root().render()
+    assert t("legend_badge_meaning", lang) in html
+    assert t("legend_aggregate", lang) not in html   # "村/镇级项目数 3" read like a count
 
 
 def test_meeting_title_from_towns_and_years(items):

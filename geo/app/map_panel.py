@@ -10,21 +10,24 @@ import math
 
 import streamlit as st
 
-from geo import i18n
+from geo import i18n, locate
 from geo.app import detail
 from geo.app import state as app_state
 from geo.app.context import Context, store_target
 from geo.app.state import Keys
-from geo.app.widgets import counts_line, show_problems
+from geo.app.widgets import counts_line, md, show_problems
 from geo.mapview import base_map, split_by_precision
 from geo.mapview import viewport
-from geo.mapview.aggregate import BADGE_ID_PREFIX, areas_of_badge
+from geo.mapview.aggregate import BADGE_ID_PREFIX, areas_of_badge, undrawn_groups
 from geo.mapview.basemaps import available as available_basemaps
 from geo.mapview.context import Places
 from geo.query import geometry_bounds
 
 RETURNED = ["last_object_clicked", "last_active_drawing"]
 UNLOCATED_ROWS = 500
+UNDRAWN_GROUPS = 30      # villages listed beside the map per rerun (county scale); the list page has every item
+UNDRAWN_NAMES = 8        # item names per village in that list
+LOCATE_PAGE = "pages/locate.py"
 
 
 # ---- the page --------------------------------------------------------------------
@@ -32,6 +35,7 @@ def render(ctx: Context) -> None:
     lang = ctx.lang
     st.title(i18n.t("app_title", lang))
     show_problems(ctx)
+    first_open_line(ctx)
     counts_line(ctx)
     selected = list(ctx.state.selected)
     from_elsewhere = st.session_state.get(Keys.SELECTED_FROM) not in (None, "map")
@@ -44,6 +48,47 @@ def render(ctx: Context) -> None:
     with right:
         detail.detail_panel(ctx, selected[0] if selected else None)
         unlocated_panel(ctx, ctx.filtered, key=Keys.MAP_UNLOCATED)
+
+
+# ---- what the data is, and the next step ------------------------------------------------
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _queue_progress(target: str, revision, places_revision, _store, _features) -> locate.QueueProgress | None:
+    """The 待定位 queue's figures, once per change of the items or the gazetteer (not on every rerun)."""
+    from geo.gazetteer import GazetteerError, load_gazetteer
+
+    try:
+        gazetteer = load_gazetteer(store=_store)
+    except GazetteerError:
+        return None  # the page's problems line already says what is wrong with the places
+    return locate.queue_progress(_features, gazetteer)
+
+
+def queue_progress(ctx: Context) -> locate.QueueProgress | None:
+    if ctx.store is None:
+        return None
+    try:
+        revision, places_revision = ctx.store.revision(), ctx.store.places_revision()
+    except Exception:  # noqa: BLE001  (a store that cannot say its revision: no figures, never a traceback)
+        return None
+    return _queue_progress(store_target(), revision, places_revision, ctx.store, ctx.features)
+
+
+def first_open_line(ctx: Context) -> None:
+    """「56 项，地图上 0 项：30 个地名待定位」 and the way to 待定位 with its progress (已定位 a / b)."""
+    lang = ctx.lang
+    if not ctx.features:
+        return
+    located, _coarse = split_by_precision(ctx.features)
+    progress = queue_progress(ctx)
+    with st.container(key=Keys.FIRST_OPEN):
+        if progress is None:
+            return
+        key = "first_open_line" if progress.waiting else "first_open_line_done"
+        st.markdown("**" + md(i18n.t(key, lang, n=len(ctx.features), m=len(located), k=progress.waiting)) + "**")
+        if progress.total:
+            label = ("first_open_next" if progress.waiting else "first_open_progress")
+            st.page_link(LOCATE_PAGE, label=i18n.t(label, lang, a=progress.located, b=progress.total),
+                         icon=":material/pin_drop:")
 
 
 # ---- the item map ----------------------------------------------------------------
@@ -130,6 +175,7 @@ def unlocated_panel(ctx: Context, features: list[dict], *, key: str) -> None:
     focus = st.session_state.get(Keys.FOCUS_AREA)
     if focus is not None:
         coarse = [f for f in coarse if ((f.get("properties") or {}).get("area") or "") in set(focus)]
+    undrawn_panel(ctx, coarse)
     focus_label = "、".join(i18n.area_label(a or None, lang) for a in focus or [])
     title = (i18n.t("aggregate_selected", lang, area=focus_label) if focus is not None
              else i18n.t("unlocated", lang)) + f" ({len(coarse)})"
@@ -158,4 +204,23 @@ def unlocated_panel(ctx: Context, features: list[dict], *, key: str) -> None:
             st.rerun()
 
 
-__all__ = ["render", "show_map", "handle_map_click", "unlocated_panel"]
+def undrawn_panel(ctx: Context, coarse: list[dict]) -> None:
+    """The coarse items the map cannot show at all (their village has no location), by village."""
+    lang = ctx.lang
+    groups = undrawn_groups(coarse, ctx.places)
+    if not groups:
+        return
+    sep = "、" if lang != "en" else ", "
+    with st.container(border=True, key=Keys.UNDRAWN):
+        st.markdown("**" + md(i18n.t("undrawn_title", lang, n=sum(len(v) for v in groups.values()))) + "**")
+        st.caption(i18n.t("undrawn_help", lang))
+        for area, items in list(groups.items())[:UNDRAWN_GROUPS]:
+            names = [str((f.get("properties") or {}).get("name") or f.get("id")) for f in items]
+            shown = sep.join(names[:UNDRAWN_NAMES]) + ("…" if len(names) > UNDRAWN_NAMES else "")
+            st.markdown("- " + md(i18n.t("undrawn_group", lang, area=i18n.area_label(area or None, lang),
+                                         n=len(items), names=shown)))
+        if len(groups) > UNDRAWN_GROUPS:
+            st.caption(i18n.t("undrawn_more", lang, n=len(groups) - UNDRAWN_GROUPS))
+
+
+__all__ = ["render", "show_map", "handle_map_click", "unlocated_panel", "undrawn_panel", "first_open_line"]

@@ -18,6 +18,46 @@ from geo.editing import EditConflict, EditError, edit_item
 from geo.store.base import StoreError
 
 
+# 原文: a click on a highlight selects its item in this session, without loading the page again. The
+# highlights stay links (?item=…, for a new tab and for browsers without scripts); this script takes plain
+# left clicks, writes the item id into the page's hidden text input and commits it (Enter), which reruns
+# the page with the item selected. The id is read from the link's data-item attribute, never run.
+PICK_CSS = f"""<style>.st-key-{Keys.PLAN_PICK} {{position:absolute!important;left:-10000px!important;width:1px!important;
+height:1px!important;overflow:hidden!important}}</style>"""
+PICK_JS = f"""
+<script>
+(function () {{
+  const root = window;
+  const handler = (e) => {{
+    if (e.button !== 0 || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const a = e.target && e.target.closest ? e.target.closest('a.geo-mark[data-item]') : null;
+    if (!a) return;
+    const input = root.document.querySelector('.st-key-{Keys.PLAN_PICK} input');
+    if (!input) return;
+    e.preventDefault();
+    const setter = Object.getOwnPropertyDescriptor(root.HTMLInputElement.prototype, 'value').set;
+    input.focus();
+    setter.call(input, a.getAttribute('data-item'));
+    input.dispatchEvent(new Event('input', {{bubbles: true}}));
+    input.dispatchEvent(new KeyboardEvent('keydown', {{key: 'Enter', code: 'Enter', keyCode: 13, which: 13, bubbles: true}}));
+  }};
+  if (root.__geoPlanPick) root.document.removeEventListener('click', root.__geoPlanPick, true);
+  root.__geoPlanPick = handler;
+  root.document.addEventListener('click', handler, true);
+}})();
+</script>
+"""
+
+
+def _picked(item_ids: frozenset) -> None:
+    """The hidden input's callback: select the clicked item (only an item of this plan), then empty it."""
+    ss = st.session_state
+    value = str(ss.get(Keys.PLAN_PICK) or "").strip()
+    ss[Keys.PLAN_PICK] = ""
+    if value in item_ids:
+        app_state.select([value], "plan")
+
+
 def render(ctx) -> None:
     lang = ctx.lang
     st.title(i18n.t("page_plan", lang))
@@ -37,7 +77,7 @@ def render(ctx) -> None:
 
     # Every item of the plan that passes the filters is marked; the rest of the text stays plain.
     items = [f for f in ctx.filtered if (f.get("properties") or {}).get("plan") == plan]
-    selected = list(ctx.state.selected)
+    selected = list(app_state.current().selected)  # the session's: a highlight click selects within this run
     st.caption(i18n.t("items_in_text", lang, n=len(plantext.marks(items, len(text)))))
     left, right = st.columns([3, 2], gap="medium")
     with right:
@@ -51,8 +91,26 @@ def render(ctx) -> None:
     with left:
         params = to_query(ctx.state)
         params.pop("item", None)
+        # the plan's own text first; the web page's chrome the extractor skipped is folded away below it
+        shown = plantext.marks(items, len(text))
+        chrome = plantext.chrome_runs(text, keep=plantext.marks(plan_items_all(ctx, plan), len(text)))
+        st.html(plantext.PLAN_CSS + plantext.legend_html(shown, lang))
         st.html(plantext.PLAN_CSS + plantext.render_html(text, items, link_params=params, selected=set(selected),
-                                                         lang=lang))
+                                                         lang=lang, fold=chrome))
+        st.html(PICK_CSS)
+        st.text_input("item", key=Keys.PLAN_PICK, on_change=_picked,
+                      args=(frozenset(str(f.get("id")) for f in items),), label_visibility="collapsed")
+        st.html(PICK_JS, unsafe_allow_javascript=True)
+        if chrome:
+            lines = plantext.chrome_lines(text, chrome)
+            with st.expander(i18n.t("plan_chrome_n", lang, n=len(lines)), expanded=False):
+                st.caption(i18n.t("plan_chrome_help", lang))
+                st.html(plantext.PLAN_CSS + plantext.chrome_html(text, chrome))
+
+
+def plan_items_all(ctx, plan) -> list[dict]:
+    """Every item of the plan, filtered or not (a span of any of them is never folded away as chrome)."""
+    return [f for f in ctx.features if (f.get("properties") or {}).get("plan") == plan]
 
 
 def corrections_panel(ctx, plan_items: list[dict], plan_text: str, selected: dict | None, lang: str) -> None:

@@ -192,8 +192,27 @@ def summary_html(step: Step, summary: StepSummary, lang: str, *, max_names: int 
         parts.append('<table class="geo-targets">' + "".join(rows) + "</table>")
         if len(summary.targets) > max_targets:
             parts.append(f"<div>… {len(summary.targets) - max_targets}</div>")
-        for unit, target, done, n in summary.totals_by_unit:
-            parts.append(f"<div>{_esc(t('total_line', lang, unit=unit or '—', target=_num(target), done=_num(done), n=n))}</div>")
+        parts.append(totals_html(summary, lang))
+    return "\n".join(parts)
+
+
+def total_text(total, lang: str) -> str:
+    """「道路 12 公里（已完成 1.5 公里，1 项有进度）」: one category's targets in one unit (plain text)."""
+    head = t("proj_total_part", lang, label=total.label(lang), target=_num(total.target), unit=total.unit)
+    tail = (t("proj_total_done", lang, done=_num(total.done), unit=total.unit, n=total.with_progress)
+            if total.with_progress else t("proj_total_no_progress", lang))
+    return f"{head}（{tail}）" if lang != "en" else f"{head} ({tail})"
+
+
+def totals_html(summary: StepSummary, lang: str) -> str:
+    """合计 per category and unit (never across units), and how many targets had no unit (escaped HTML)."""
+    sep = "：" if lang != "en" else ": "
+    parts = []
+    if summary.totals:
+        rows = "".join(f'<div class="geo-total">{_esc(total_text(x, lang))}</div>' for x in summary.totals)
+        parts.append(f'<div class="geo-totals"><b>{_esc(t("proj_totals_head", lang) + sep)}</b>{rows}</div>')
+    if summary.no_unit:
+        parts.append(f'<div class="geo-no-unit">{_esc(t("proj_no_unit", lang, n=summary.no_unit))}</div>')
     return "\n".join(parts)
 
 
@@ -246,5 +265,5 @@ def render(ctx) -> None:
     st.html(KEYBOARD_JS, unsafe_allow_javascript=True)
 
 
-__all__ = ["render", "summary_html", "controls", "charts_section", "THEME_CSS", "KEYBOARD_JS",
+__all__ = ["render", "summary_html", "totals_html", "total_text", "controls", "charts_section", "THEME_CSS", "KEYBOARD_JS",
            "MODE", "STEP", "BASEMAP", "PREV", "NEXT"]

@@ -332,6 +332,10 @@ class Keys:
     AUTH_ERROR = "auth_error"            # a geo.i18n.Message shown once in the sign-in box
     AUTH_COOKIE_READ = "auth_cookie_read"    # this session has looked at the browser's cookie
     AUTH_COOKIE_CLEAR = "auth_cookie_clear"  # the browser's cookie is to be deleted (signed out)
+    # ---- issue 16 first open: the home page's what-the-data-is line and its undrawn list (geo.app.map_panel) --
+    FIRST_OPEN = "first_open"            # container key of the line 「N 项，地图上 M 项：K 个地名待定位」 + 待定位 link
+    UNDRAWN = "undrawn"                  # container key of the list of items whose village has no location
+    PLAN_PICK = "plan_pick"              # 原文: hidden input the page's script fills with a clicked highlight's item id
 
 
 # Query-string names (short, stable: they end up in shared links).

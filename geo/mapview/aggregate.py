@@ -45,6 +45,17 @@ def badge_point(area: str, items: list[dict], places: Places) -> dict | None:
     return point
 
 
+def undrawn_groups(coarse: list[dict], places: Places) -> "OrderedDict[str, list[dict]]":
+    """The coarse items that get no badge because their area has no point (a village nobody has located
+    yet), by area: villages in sort order, then 镇区, 全镇 and the unknown area ("") when the town has no
+    point either. The app lists these beside the map, so that no item is shown nowhere."""
+    groups = OrderedDict((area, items) for area, items in group_by_area(coarse).items()
+                         if badge_point(area, items, places) is None)
+    head = (AREA_TOWN_SEAT, AREA_WHOLE_TOWN, "")
+    order = sorted(a for a in groups if a not in head) + [a for a in head if a in groups]
+    return OrderedDict((a, groups[a]) for a in order)
+
+
 def badge_features(coarse: list[dict], places: Places, *, lang: str = "zh", datum: str = "wgs84") -> list[dict]:
     """One badge per place point; areas that share a point (全镇 and unknown → the town seat) share a badge."""
     by_point: "OrderedDict[str, dict]" = OrderedDict()

@@ -26,5 +26,6 @@ class Legend(MacroElement):
         ordered = [c for c in CATEGORIES if c in set(categories)]
         self.categories = [(styles.category_shape(c), styles.category_glyph(c, lang), i18n.category_label(c, lang))
                            for c in ordered]
-        self.badge_sample = i18n.t("legend_aggregate", lang) + " 3" if lang != "en" else \
-            i18n.t("legend_aggregate", lang) + " (3)"
+        # the count badge: a sample number and what it means (not "村/镇级项目数 3", which reads like a count)
+        self.badge_sample = "3"
+        self.badge_meaning = i18n.t("legend_badge_meaning", lang)

@@ -23,7 +23,7 @@ from geo.mapview.context import Places
 from geo.mapview.item_layer import is_precisely_located
 from geo.query import geometry_bounds
 
-__all__ = ["MODES", "Step", "TargetRow", "StepSummary", "build_steps", "summarise", "step_bounds", "clamp_index",
+__all__ = ["MODES", "Step", "TargetRow", "UnitTotal", "StepSummary", "unit_totals", "build_steps", "summarise", "step_bounds", "clamp_index",
            "area_order", "meeting_title"]
 
 MODES = ("category", "area")
@@ -100,12 +100,51 @@ class TargetRow:
     target: float
     done: float | None
     unit: str
+    category: str = ""
 
     @property
     def fraction(self) -> float | None:
         if self.done is None or not self.target:
             return None
         return min(1.0, self.done / self.target)
+
+
+@dataclass(frozen=True)
+class UnitTotal:
+    """The targets of one category in one unit, added up (3 公里 + 9 公里 of roads = 道路 12 公里)."""
+    category: str
+    unit: str
+    target: float
+    done: float          # sum of progress.done over the items that have any
+    with_progress: int   # how many of them have progress
+    items: int           # how many targets were added
+
+    def label(self, lang: str = "zh") -> str:
+        return i18n.category_label(self.category, lang) if self.category else i18n.t("proj_total_other", lang)
+
+
+def unit_totals(targets: Iterable[TargetRow]) -> tuple[list[UnitTotal], int]:
+    """Targets added up per (category, unit), in contract category order; and how many had no unit.
+
+    Only quantities with the same unit are added, and only within one category (road 公里 and river
+    公里 are different work). A target without a unit is in no total: it is counted and said instead."""
+    groups: dict[tuple[str, str], list[TargetRow]] = {}
+    no_unit = 0
+    for row in targets:
+        unit = (row.unit or "").strip()
+        if not unit:
+            no_unit += 1
+            continue
+        groups.setdefault((row.category or "", unit), []).append(row)
+    rank = {c: i for i, c in enumerate(CATEGORIES)}
+    order = sorted(groups, key=lambda k: (rank.get(k[0], len(rank)), k[0], k[1]))
+    out = []
+    for key in order:
+        rows = groups[key]
+        done_rows = [r for r in rows if r.done is not None]
+        out.append(UnitTotal(key[0], key[1], sum(r.target for r in rows), sum(r.done for r in done_rows),
+                             len(done_rows), len(rows)))
+    return out, no_unit
 
 
 @dataclass
@@ -116,8 +155,8 @@ class StepSummary:
     unlocated: int = 0                                        # village/town level or no geometry: 未精确定位
     unlocated_names: list[str] = field(default_factory=list)
     targets: list[TargetRow] = field(default_factory=list)    # items with a quantity target
-    totals_by_unit: list[tuple[str, float, float, int]] = field(default_factory=list)
-    # (unit, target sum, done sum, items with any progress) per unit, for units with targets
+    totals: list["UnitTotal"] = field(default_factory=list)   # per category and unit (see unit_totals)
+    no_unit: int = 0                                          # targets without a unit: in no total
 
     def status_line(self, lang: str = "zh") -> str:
         parts = [f"{i18n.status_label(s, lang)} {n}" for s, n in self.by_status.items() if n]
@@ -127,7 +166,6 @@ class StepSummary:
 def summarise(features: Iterable[dict]) -> StepSummary:
     """Counts by status, located vs 未精确定位, and targets against progress.done."""
     out = StepSummary(by_status={s: 0 for s in STATUSES})
-    units: dict[str, list] = {}
     for f in features:
         p = f.get("properties") or {}
         out.total += 1
@@ -140,15 +178,10 @@ def summarise(features: Iterable[dict]) -> StepSummary:
             out.unlocated_names.append(str(p.get("name") or f.get("id")))
         prog = progress_of(f)
         if prog.target is not None:
-            unit = prog.unit or ""
             out.targets.append(TargetRow(str(f.get("id")), str(p.get("name") or f.get("id")), float(prog.target),
-                                         None if prog.done is None else float(prog.done), unit))
-            acc = units.setdefault(unit, [0.0, 0.0, 0])
-            acc[0] += float(prog.target)
-            if prog.done is not None:
-                acc[1] += float(prog.done)
-                acc[2] += 1
-    out.totals_by_unit = [(u, t, d, n) for u, (t, d, n) in units.items()]
+                                         None if prog.done is None else float(prog.done), prog.unit or "",
+                                         str(p.get("category") or "")))
+    out.totals, out.no_unit = unit_totals(out.targets)
     return out
 
 

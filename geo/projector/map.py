@@ -23,8 +23,10 @@ PROJECTOR_MAP_CSS = """
 html,body{height:100%;margin:0;overflow:hidden}
 #map_div,.folium-map{height:calc(100vh - 4px)!important;width:100%!important}
 .leaflet-container{background:#FFFFFF}
-.geo-legend{font-size:clamp(18px,1.9vw,32px)!important;line-height:1.3!important;max-height:62%!important;
+.geo-legend{font-size:clamp(18px,min(1.9vw,3.1vh),32px)!important;line-height:1.3!important;
+ max-height:calc(100% - 34px - 118px)!important;
  padding:.4em .7em!important;border:2px solid #111;left:14px!important;bottom:34px!important}
+.geo-legend-statuses{display:grid;grid-template-columns:repeat(2,auto);column-gap:.7em}
 .geo-legend summary{font-size:1.08em!important}
 .geo-legend-h{font-size:.92em!important;color:#111!important}
 .geo-legend-swatch{width:1.5em!important;height:.95em!important}

@@ -91,8 +91,10 @@ def test_map_renders_offline_draws_items_and_opens_details(browser, app_url):
     frame.locator(".geo-item-marker.geo-cat-health").click()
     page.get_by_text(app_data.XSS_NAME, exact=True).first.wait_for(timeout=60_000)
     page.get_by_text(xss["properties"]["text"]).first.wait_for(timeout=60_000)
-    # the URL is written at the end of the run that drew the detail: wait for it, do not race it
-    page.wait_for_url(lambda u: "item=" + xss["id"] in u, timeout=60_000)
+    # the URL is written at the end of the run that shows the detail: wait for it, do not race it
+    page.wait_for_function("(id) => new URLSearchParams(location.search).get('item') === id", arg=xss["id"],
+                           timeout=60_000)
+    assert "item=" + xss["id"] in page.url
     assert guard.dialogs == []
     page.screenshot(path=str(OUT / "map-detail-1366x1000.png"))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from geo.i18n import t
 from geo.projector import build_steps
 from geo.store import open_store
 from tests import meeting_data
@@ -75,6 +76,24 @@ def test_projector_page(browser, projector_app, width, height):  # noqa: F811
         assert legend_px >= (24 if width >= 1920 else 18), legend_px
         assert step_px >= (28 if width >= 1920 else 18), step_px
         assert frame.locator(".geo-legend").is_visible() and frame.locator(".geo-map-title").is_visible()
+
+        # the whole legend fits: inside the map's frame and the window, nothing scrolled out of it,
+        # clear of the zoom buttons; its badge row says what the number means
+        legend = frame.locator(".geo-legend")
+        assert legend.get_attribute("open") is not None
+        lbox, fbox = legend.bounding_box(), page.locator(FRAME).bounding_box()
+        assert lbox["x"] >= fbox["x"] and lbox["y"] >= fbox["y"], (lbox, fbox)
+        assert lbox["x"] + lbox["width"] <= fbox["x"] + fbox["width"], (lbox, fbox)
+        assert lbox["y"] + lbox["height"] <= fbox["y"] + fbox["height"], (lbox, fbox)
+        assert lbox["y"] + lbox["height"] <= height and lbox["x"] + lbox["width"] <= width, (lbox, width, height)
+        hidden = legend.evaluate("e => [e.scrollHeight - e.clientHeight, e.scrollWidth - e.clientWidth]")
+        assert max(hidden) <= 1, hidden
+        zoom = frame.locator(".leaflet-control-zoom").bounding_box()
+        assert lbox["y"] >= zoom["y"] + zoom["height"], (lbox, zoom)
+        for row in legend.locator(".geo-legend-row").all():   # every row drawn inside the legend's box
+            rbox = row.bounding_box()
+            assert rbox["y"] >= lbox["y"] and rbox["y"] + rbox["height"] <= lbox["y"] + lbox["height"] + 1, (rbox, lbox)
+        assert legend.locator(".geo-legend-badge-text").inner_text().strip() == t("legend_badge_meaning", "zh")
         page.screenshot(path=str(OUT / f"projector-{width}x{height}.png"))
 
         # next/previous by button

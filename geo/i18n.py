@@ -852,3 +852,12 @@ def describe_filter(flt, lang: str = DEFAULT_LANG, *, areas=None) -> str:
 def has(key: str) -> bool:
     """Whether ``key`` is a known text (for labels looked up by a code that may have none)."""
     return key in _STRINGS
+
+
+# ---- areas: the 村 filter lists every village of the town (issue 16) ----
+_STRINGS.update({
+    "village_option": ("{village} ({n})", "{village} ({n})"),
+    "village_option_help": ("本镇的所有村，括号内为项目数；(0) 表示该村暂无项目，列在最后",
+                            "Every village of the town with its number of items; (0): no item yet, listed last"),
+    "clear_focus": ("× 显示全部", "× Show all"),
+})

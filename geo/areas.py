@@ -249,3 +249,28 @@ def village_options(villages: Iterable[str], features: Iterable[dict], towns: It
     rank = {v: i for i, v in enumerate(order)}
     with_items = sorted((v for v in order if counts.get(v)), key=lambda v: (-counts[v], rank[v]))
     return [(v, counts[v]) for v in with_items] + [(v, 0) for v in order if not counts.get(v)]
+
+
+def fill_missing_areas(store, gazetteer, *, user: str) -> list[str]:
+    """Give every item of a known town that has no area its area by the rule (:func:`area_of_places` over
+    its ``place_refs``), saved through the store with a version check (and so in its history); ids changed.
+
+    For data built before every item had an area; a rebuild does the same for the items it extracts.
+    """
+    changed = []
+    for f in store.load():
+        p = f.get("properties") or {}
+        if p.get("area") or not p.get("town"):
+            continue
+        area, extra = area_of_places([gazetteer.get(r) for r in p.get("place_refs") or []], gazetteer)
+        if extra or p.get("x_areas"):
+            extra = list(dict.fromkeys([*(p.get("x_areas") or []), *extra]))
+        new = {**f, "properties": {**p, "area": area}}
+        if extra:
+            new["properties"]["x_areas"] = extra
+        changed.append((f, new))
+    if not changed:
+        return []
+    store.save_items([n for _, n in changed], user=user,
+                     expected_versions=[o["properties"].get("version") for o, _ in changed])
+    return [o["id"] for o, _ in changed]

@@ -115,3 +115,24 @@ def test_former_villages_are_not_offered(tmp_path):
               {"properties": {"kind": "village", "name": "外村", "town": "别的镇"}}]
     assert town_villages(places, ["测试镇"]) == ["新村"]
     assert town_villages(places) == ["新村", "外村"]
+
+
+def test_fill_missing_areas_gives_old_items_an_area_through_the_store(town):
+    from geo.areas import fill_missing_areas
+
+    folder, gaz = town
+    store = open_store(folder)
+    jia, yi = (gaz.lookup(n, "测试镇").place_id for n in ("甲村", "乙村"))
+    old = [make_item("o1", places=["丙水库"], place_refs=[gaz.lookup("丙水库", "测试镇").place_id]),
+           make_item("o2", places=["甲村", "乙村"], place_refs=[jia, yi], x_areas=["甲村", "乙村"]),
+           make_item("o3", places=["甲村"], place_refs=[jia]),
+           make_item("o4", places=[], area="乙村"),
+           make_item("o5", places=[], town=None)]
+    store.save_items(old, user="build", expected_versions=[None] * len(old))
+    assert sorted(fill_missing_areas(store, gaz, user="王工")) == ["o1", "o2", "o3"]
+    got = {f["id"]: f["properties"] for f in store.load()}
+    assert got["o1"]["area"] == AREA_WHOLE_TOWN
+    assert got["o2"]["area"] == AREA_WHOLE_TOWN and got["o2"]["x_areas"] == ["甲村", "乙村"]
+    assert got["o3"]["area"] == "甲村" and got["o4"]["area"] == "乙村" and got["o5"]["area"] is None
+    assert [e.new for e in store.history("o1") if e.field_name == "area"] == [AREA_WHOLE_TOWN]
+    assert fill_missing_areas(store, gaz, user="王工") == []

@@ -9,7 +9,8 @@ Geometry is only ever taken from the gazetteer (the location of record):
   an item's location.
 
 ``area`` is the one village the places resolve to, 镇区 for places of the town seat, 全镇 for an
-item without places, else null; where the gazetteer has village boundaries, a located item's
+item without places, naming no village or seat-area place, or naming several (``x_areas`` lists
+them; ``geo.areas.area_rule``); where the gazetteer has village boundaries, a located item's
 area is the boundary it lies in (``geo.areas``, a spatial join). Human edits survive through
 ``store.merge_extracted``.
 """
@@ -20,7 +21,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo.areas import assign_areas
+from geo.areas import area_of_places, assign_areas
 from geo.contract import ADMIN_KINDS, AREA_TOWN_SEAT, AREA_WHOLE_TOWN, PLAN_SUFFIXES, coarsest
 from geo.gazetteer import Gazetteer, load_gazetteer
 from geo.geocode import GeocodeResult, GeocoderChain, configured_providers
@@ -135,23 +136,10 @@ def resolve_places(props: dict, gazetteer: Gazetteer, chain: GeocoderChain) -> l
 
 
 def _area(resolutions: list[Resolution], props: dict, gazetteer: Gazetteer) -> tuple[str | None, list[str]]:
+    """(area, x_areas): the rule of ``geo.areas.area_rule``; an item without places is 全镇."""
     if not props.get("places"):
         return AREA_WHOLE_TOWN, []
-    villages, seat = [], False
-    for r in resolutions:
-        if r.place is None:
-            continue
-        village = gazetteer.enclosing(r.place, "village")
-        if village is not None:
-            villages.append(village["properties"]["name"])
-        elif r.place["properties"]["kind"] == "town_seat_area" or r.place["properties"].get("area") == AREA_TOWN_SEAT:
-            seat = True
-    villages = list(dict.fromkeys(villages))
-    if len(villages) == 1 and not seat:
-        return villages[0], villages
-    if seat and not villages:
-        return AREA_TOWN_SEAT, []
-    return None, villages + ([AREA_TOWN_SEAT] if seat else [])
+    return area_of_places([r.place for r in resolutions], gazetteer, town_known=bool(props.get("town")))
 
 
 def locate_item(props: dict, gazetteer: Gazetteer, chain: GeocoderChain) -> tuple[dict | None, dict]:
@@ -199,8 +187,9 @@ def locate_item(props: dict, gazetteer: Gazetteer, chain: GeocoderChain) -> tupl
         updates["geometry_meta"] = {"datum_original": datum} if datum in _DATUMS else None
     elif area not in (None, AREA_WHOLE_TOWN, AREA_TOWN_SEAT):
         precision = "village"
-    elif area == AREA_WHOLE_TOWN or area == AREA_TOWN_SEAT or any(r.place is not None for r in resolutions):
-        precision = "town"
+    elif (area == AREA_WHOLE_TOWN and not props.get("places")) or area == AREA_TOWN_SEAT \
+            or any(r.place is not None for r in resolutions):
+        precision = "town"  # town-wide, or its places are known to the town only
     else:
         precision = "none"
     updates["precision"] = precision

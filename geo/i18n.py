@@ -892,3 +892,12 @@ _STRINGS.update({
     "undrawn_group": ("{area}（未定位）· {n} 项：{names}", "{area} (no location) · {n}: {names}"),
     "undrawn_more": ("另有 {n} 个村/区域", "{n} more villages/areas"),
 })
+
+
+# ---- areas: the 村 filter lists every village of the town (issue 16) ----
+_STRINGS.update({
+    "village_option": ("{village} ({n})", "{village} ({n})"),
+    "village_option_help": ("本镇的所有村，括号内为项目数；(0) 表示该村暂无项目，列在最后",
+                            "Every village of the town with its number of items; (0): no item yet, listed last"),
+    "clear_focus": ("× 显示全部", "× Show all"),
+})

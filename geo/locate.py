@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from geo.areas import area_after_placing
 from geo.contract import ADMIN_KINDS, PRECISION_RANK, precision_rank
 from geo.coords import DatumError, convert_geometry, normalise_datum
 from geo.i18n import LocalisedError, t
@@ -32,7 +33,7 @@ from geo.validate import geometry_problems
 
 GPS_CONFIRM_ABOVE_M = 50.0
 HOWS = ("manual", "gps", "draw", "import")  # plus online:NAME
-_GEOMETRY_FIELDS = ("precision", "geometry_source", "geometry_meta", "place_refs", "x_geometry_from")
+_GEOMETRY_FIELDS = ("precision", "geometry_source", "geometry_meta", "place_refs", "x_geometry_from", "area", "x_areas")
 MAX_RETRIES = 3
 
 
@@ -428,7 +429,11 @@ def _apply_state(item: dict, state: dict) -> dict:
     out["geometry"] = copy.deepcopy(state.get("geometry"))
     props = out["properties"]
     for k in _GEOMETRY_FIELDS:
-        if state.get(k) is not None:
+        if k in ("area", "x_areas") and k not in state:
+            continue  # a placement logged before areas followed placing: the area is left as it is
+        if k == "area":
+            props[k] = copy.deepcopy(state[k])
+        elif state.get(k) is not None:
             props[k] = copy.deepcopy(state[k])
         elif k == "precision":
             props[k] = "none"
@@ -465,6 +470,13 @@ def _relocated(item: dict, gazetteer, place_id: str, *, how: str, user: str, ts:
     if provider:
         meta["provider"] = provider
     p["geometry_meta"] = meta
+    # its area follows: the boundary it now lies in, else the villages / 镇区 of the places it names
+    area, extra = area_after_placing(new, gazetteer, props.get("place_refs") or used)
+    p["area"] = area
+    if extra:
+        p["x_areas"] = extra
+    else:
+        p.pop("x_areas", None)
     return new
 
 

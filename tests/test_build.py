@@ -177,9 +177,9 @@ def test_segment_needs_both_ends_located(town, item_factory):
                          x_segment={"along": None, "from": "甲岙村", "to": "丙岭村", "at": None})["properties"]
     gaz.set_geometry("V1", {"type": "Point", "coordinates": list(a)}, "manual", "site", "editor")
     half = item_feature(props, gaz, GeocoderChain(gaz))
-    # one end known: no line; the known village is shown at village precision, area unknown (two villages)
+    # one end known: no line; the known village is shown at village precision, area 全镇 (two villages)
     assert half["geometry"] == {"type": "Point", "coordinates": list(a)}
-    assert half["properties"]["precision"] == "village" and half["properties"]["area"] is None
+    assert half["properties"]["precision"] == "village" and half["properties"]["area"] == "全镇"
     assert "multiple_areas" in half["properties"]["flags"]
     b = coords.gcj02_to_wgs84(121.35, 28.95)
     gaz.set_geometry("V2", {"type": "Point", "coordinates": list(b)}, "manual", "site", "editor")

@@ -174,14 +174,18 @@ def unlocated_panel(ctx: Context, features: list[dict], *, key: str) -> None:
     _located, coarse = split_by_precision(features)
     focus = st.session_state.get(Keys.FOCUS_AREA)
     if focus is not None:
-        coarse = [f for f in coarse if ((f.get("properties") or {}).get("area") or "") in set(focus)]
+        focused = [f for f in coarse if ((f.get("properties") or {}).get("area") or "") in set(focus)]
+        if focused:
+            coarse = focused
+        else:  # the filter changed since the badge click and leaves none of its items: the filter wins
+            focus = st.session_state[Keys.FOCUS_AREA] = None
     undrawn_panel(ctx, coarse)
     focus_label = "、".join(i18n.area_label(a or None, lang) for a in focus or [])
     title = (i18n.t("aggregate_selected", lang, area=focus_label) if focus is not None
              else i18n.t("unlocated", lang)) + f" ({len(coarse)})"
     with st.expander(title, expanded=focus is not None):
         st.caption(i18n.t("unlocated_help", lang))
-        if focus is not None and st.button("×", key=Keys.clear_focus(key)):
+        if focus is not None and st.button(i18n.t("clear_focus", lang), key=Keys.clear_focus(key)):
             st.session_state[Keys.FOCUS_AREA] = None
             st.rerun()
         if not coarse:

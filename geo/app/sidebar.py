@@ -1,4 +1,4 @@
-"""The sidebar's filters (镇 when the data holds several towns, 区域, 村, 状态, 类别, 规划, 年度, 搜索, 自规划以来有变化, 底图, English, 清除筛选).
+"""The sidebar's filters (镇 when the data holds several towns, 区域, 村 (every village of the town, with its item count), 状态, 类别, 规划, 年度, 搜索, 自规划以来有变化, 底图, English, 清除筛选).
 
 Each status and category option shows how many items it would add, counted in the same
 pass that filters the items (``geo.app.context.filter_and_facets``).
@@ -14,6 +14,7 @@ from geo.app.state import Keys, ViewState
 from geo.contract import CATEGORIES, STATUSES
 from geo.item_columns import distinct
 from geo.mapview.basemaps import available as available_basemaps
+from geo.areas import town_villages, village_options
 from geo.query import areas_in
 
 
@@ -40,8 +41,14 @@ def sidebar(ctx: Context) -> ViewState:
         _keep_valid(Keys.AREA_KINDS, kinds)
         st.multiselect(i18n.t("area", lang), list(kinds), format_func=kinds.get, key=Keys.AREA_KINDS,
                        placeholder="—")
-        _keep_valid(Keys.VILLAGES, ctx.villages)
-        st.multiselect(i18n.t("villages", lang), ctx.villages, key=Keys.VILLAGES, placeholder="—")
+        # every village of the town(s), with its items; villages without items after them, marked (0)
+        options = village_options(town_villages(ctx.places.villages, ss.get(Keys.TOWNS) or ()), ctx.features,
+                                  ss.get(Keys.TOWNS) or ())
+        counts = dict(options)
+        _keep_valid(Keys.VILLAGES, counts)
+        st.multiselect(i18n.t("villages", lang), list(counts), key=Keys.VILLAGES, placeholder="—",
+                       format_func=lambda v: i18n.t("village_option", lang, village=v, n=counts.get(v, 0)),
+                       help=i18n.t("village_option_help", lang))
         facets = filter_and_facets(ctx, view)
         st.multiselect(i18n.t("status", lang), list(STATUSES), key=Keys.STATUSES, placeholder="—",
                        format_func=lambda s: f"{i18n.status_label(s, lang)} ({facets['statuses'].get(s, 0)})")

@@ -2,7 +2,8 @@
 
 The badge sits on the place point from the gazetteer (with its source), never on an
 invented spot; an area without a known point gets no badge, and its items are still
-listed by the app.
+listed by the app. Badges are drawn in their own pane below the items, so a located item
+next to a badge is never hidden by it and a click on it opens the item.
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from geo.coords import convert_geometry
 from geo.mapview.context import Places
 
 BADGE_ID_PREFIX = "area:"
+# The pane the badges are drawn in (made by geo.mapview.build.base_map), below the items' panes.
+BADGE_PANE = "geoBadges"
 AREA_SEPARATOR = "|"
 
 _BIND = JsCode("""
@@ -100,6 +103,6 @@ def badge_layer(coarse: list[dict], places: Places, *, lang: str = "zh", datum: 
         return None
     return folium.GeoJson(
         {"type": "FeatureCollection", "features": feats}, name="area-counts", control=False,
-        style_function=_badge_style, marker=folium.Marker(icon=folium.DivIcon(class_name="geo-badge")),
+        style_function=_badge_style, marker=folium.Marker(icon=folium.DivIcon(class_name="geo-badge"), pane=BADGE_PANE),
         on_each_feature=_BIND,
     )

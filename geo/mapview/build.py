@@ -81,6 +81,9 @@ def base_map(*, basemap: Basemap, bounds: tuple[float, float, float, float] | No
     m.options["keyboard"] = False
     offline.slim_map_defaults(m)
     CustomPane("geoContext", z_index=350, pointer_events=False).add_to(m)
+    # Count badges lie under every item (lines and polygons at 400, symbols at 600): a located item
+    # next to a village or town badge stays visible and its click opens the item, not the badge.
+    CustomPane(aggregate.BADGE_PANE, z_index=390, pointer_events=True).add_to(m)  # badges stay clickable
     add_basemap(m, basemap)
     if places is not None:
         outline = outline_layer(places, basemap.datum)

@@ -30,6 +30,7 @@ class Places:
     outlines: list[dict] = field(default_factory=list)   # features with Polygon/MultiPolygon geometry
     points: dict[str, dict] = field(default_factory=dict)  # name or alias -> Point feature
     towns: list[dict] = field(default_factory=list)      # town seat Point features
+    villages: list[dict] = field(default_factory=list)   # every village place, located or not (the 村 filter)
     problem: str | None = None                           # why the gazetteer could not be read
 
     def point_for(self, name: str | None) -> dict | None:
@@ -59,9 +60,11 @@ def places_from_features(features) -> Places:
             continue
         geom = f.get("geometry") or None
         props = f.get("properties") or {}
+        kind = props.get("kind")
+        if kind == "village":  # the village list needs only names, towns and listings
+            out.villages.append({"properties": {k: props.get(k) for k in ("kind", "name", "town", "listing")}})
         if not geom or not isinstance(geom, dict):
             continue
-        kind = props.get("kind")
         if geom.get("type") in ("Polygon", "MultiPolygon") and kind in OUTLINE_KINDS:
             out.outlines.append(f)
             if kind == "village":

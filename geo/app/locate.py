@@ -88,10 +88,10 @@ def worklist_panel(rows: list, lang: str):
     c1, c2, c3 = st.columns([2, 1, 1])
     text = c1.text_input(i18n.t("wl_filter_text", lang), key=Keys.WL_TEXT)
     kinds_present = sorted({r.kind for r in rows}, key=lambda k: _kind(k, lang))
-    kinds = c2.multiselect(i18n.t("wl_filter_kind", lang), kinds_present, key=Keys.WL_KINDS,
+    kinds = c2.multiselect(i18n.t("wl_filter_kind", lang), kinds_present, key=Keys.WL_KINDS, placeholder="—",
                            format_func=lambda k: _kind(k, lang))
     statuses = c3.multiselect(i18n.t("wl_filter_status", lang), list(locate.WORKLIST_STATUSES),
-                              key=Keys.WL_STATUSES, format_func=lambda s_: _status(s_, lang))
+                              key=Keys.WL_STATUSES, placeholder="—", format_func=lambda s_: _status(s_, lang))
     shown = locate.filter_worklist(rows, text, kinds, statuses)
     by_id = {r.place_id: r for r in rows}
     if ss.get(Keys.LOCATE_PLACE) not in by_id:
@@ -105,7 +105,7 @@ def worklist_panel(rows: list, lang: str):
         head = st.columns(widths)
         for col, key in zip(head, ("wl_col_name", "wl_col_kind", "wl_col_items", "wl_col_status")):
             col.markdown(f"**{i18n.t(key, lang)}**")
-        with st.container(height=min(420, 60 + 48 * len(shown)), key=Keys.WL_ROWS):
+        with st.container(height=min(300, 60 + 48 * len(shown)), key=Keys.WL_ROWS):
             for r in shown:
                 cols = st.columns(widths, vertical_alignment="center")
                 cols[0].markdown(md(r.name))
@@ -248,9 +248,13 @@ def ask_all_panel(ctx, gazetteer, rows, suggestions: dict, user: User, lang: str
         (st.warning if note[0] == "warning" else st.info)(note[1])
     pending = {pid: r for pid, r in suggestions.items()
                if gazetteer.get(pid) is not None and gazetteer.get(pid).get("geometry") is None}
-    if not pending:
+    rejected = [gazetteer.get(pid)["properties"]["name"] for pid in sorted(ss.get(Keys.WL_REJECTED) or ())
+                if gazetteer.get(pid) is not None]
+    if not pending and not rejected:
         return
     st.markdown(f"**{i18n.t('wl_suggestions', lang)}**")
+    for name in rejected:
+        st.caption(i18n.t("wl_rejected", lang, name=md(name)))
     for pid, r in pending.items():
         place = gazetteer.get(pid)
         km = locate.seat_distance_km(r.lon, r.lat, place["properties"].get("town") or r.town, gazetteer)
@@ -259,20 +263,32 @@ def ask_all_panel(ctx, gazetteer, rows, suggestions: dict, user: User, lang: str
         c1.markdown(i18n.t("wl_suggestion_line", lang, name=md(place["properties"]["name"]),
                            address=md(r.provider_address or "—"), source=md(i18n.geometry_source_label(r.source, lang)),
                            distance=distance))
-        if c2.button(i18n.t("wl_accept", lang), key=Keys.wl_accept(pid), type="primary"):
-            try:
-                result = locate.place(pid, r.geometry, r.source, user.name, r.datum_original or "wgs84",
-                                      store=ctx.store, gazetteer=gazetteer, converted=True)
-            except locate.LocateError as exc:
-                st.error(md(i18n.say(exc, lang)))
-            else:
-                ss.get(Keys.WL_SUGGESTIONS, {}).pop(pid, None)
-                flash(i18n.t("placed", lang, name=md(place["properties"]["name"]), summary=result.summary(lang)))
-                st.rerun()
-        if c3.button(i18n.t("wl_reject", lang), key=Keys.wl_reject(pid)):
-            ss.setdefault(Keys.WL_REJECTED, set()).add(pid)
-            flash(i18n.t("wl_rejected", lang, name=md(place["properties"]["name"])), "info")
-            st.rerun()
+        # callbacks: they run before the next script run, so a map rerun at the same moment cannot swallow them
+        c2.button(i18n.t("wl_accept", lang), key=Keys.wl_accept(pid), type="primary", on_click=_accept,
+                  args=(ctx.store, pid, r, user.name, lang))
+        c3.button(i18n.t("wl_reject", lang), key=Keys.wl_reject(pid), on_click=_reject,
+                  args=(pid, place["properties"]["name"], lang))
+
+
+def _accept(store, place_id: str, result, user_name: str, lang: str) -> None:
+    """接受: place the suggestion like any placement (how=online:NAME; undoable), then forget it."""
+    ss = st.session_state
+    try:
+        gazetteer = load_gazetteer(store=store)
+        name = (gazetteer.get(place_id) or {"properties": {"name": place_id}})["properties"]["name"]
+        placed = locate.place(place_id, result.geometry, result.source, user_name, result.datum_original or "wgs84",
+                              store=store, gazetteer=gazetteer, converted=True)
+    except (locate.LocateError, GazetteerError) as exc:
+        flash(md(i18n.say(exc, lang)), "error")
+        return
+    (ss.get(Keys.WL_SUGGESTIONS) or {}).pop(place_id, None)
+    flash(i18n.t("placed", lang, name=md(name), summary=placed.summary(lang)))
+
+
+def _reject(place_id: str, name: str, lang: str) -> None:
+    # said where the suggestion was (not as a flash, which goes on the next rerun and moves the page under
+    # the reader's pointer: the placing map reruns the page once when its suggestions change)
+    st.session_state.setdefault(Keys.WL_REJECTED, set()).add(place_id)
 
 
 def _online_suggestion(gazetteer, entry, lang: str) -> None:
@@ -318,8 +334,8 @@ def _confirm_proposal(ctx, gazetteer, entry, proposal: dict, user: User, lang: s
         confirmed = True
         if proposal["how"] == "gps" and acc is not None and acc > locate.GPS_CONFIRM_ABOVE_M:
             confirmed = st.checkbox(i18n.t("gps_confirm", lang, acc=f"{acc:.0f}"), key=Keys.GPS_CONFIRM_POOR)
-        c1, c2 = st.columns(2)
-        if c1.button(i18n.t("confirm_place", lang, name=md(entry.name)), key=Keys.CONFIRM_PLACE, type="primary"):
+        if st.button(i18n.t("confirm_place", lang, name=md(entry.name)), key=Keys.CONFIRM_PLACE, type="primary",
+                     width="stretch"):
             if not user.can_edit:
                 st.error(i18n.t("read_only", lang))
                 return
@@ -338,7 +354,8 @@ def _confirm_proposal(ctx, gazetteer, entry, proposal: dict, user: User, lang: s
             ss.pop(Keys.SUGGESTION, None)
             flash(i18n.t("placed", lang, name=md(entry.name), summary=result.summary(lang)))
             st.rerun()
-        if c2.button(i18n.t("cancel", lang), key=Keys.CANCEL_PLACE):
+        st.caption(i18n.t("wl_enter_hint", lang))
+        if st.button(i18n.t("cancel", lang), key=Keys.CANCEL_PLACE, width="stretch"):
             ss.pop(Keys.LOCATE_PROPOSAL, None)
             st.rerun()
 

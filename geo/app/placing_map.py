@@ -60,7 +60,7 @@ def draw_map(ctx, *, key: str, height: int = 520, focus: dict | None = None, pla
 
 
 class ClickPin(MacroElement):
-    """On a click, add (or move) a pin where one clicked, at once, in the browser."""
+    """On a click, add (or move) a pin where one clicked, at once, in the browser (not while drawing)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -69,8 +69,13 @@ class ClickPin(MacroElement):
           var icon = L.divIcon({className: 'geo-click-pin', iconSize: [22, 22], iconAnchor: [11, 22],
             html: '<div style="width:22px;height:22px;border-radius:50% 50% 50% 0;background:#d62728;'
                 + 'border:2px solid #fff;box-shadow:0 0 3px #000;transform:rotate(-45deg)"></div>'});
-          var pin = null;
+          var pin = null, drawing = false;
+          // while a line, polygon or marker is being drawn, its clicks are vertices, not a point
+          map.on('draw:drawstart', function () { drawing = true; });
+          map.on('draw:drawstop', function () { drawing = false; });
+          map.on('draw:created', function () { if (pin !== null) { map.removeLayer(pin); pin = null; } });
           map.on('click', function (e) {
+            if (drawing) { return; }
             if (pin === null) { pin = L.marker(e.latlng, {icon: icon, interactive: false}).addTo(map); }
             else { pin.setLatLng(e.latlng); }
           });

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from geo import coords
+from geo import coords, i18n
 from geo.field import haversine_m
 from geo.gazetteer import load_gazetteer
 from geo.store import open_store
@@ -190,3 +190,16 @@ def test_a_click_shows_a_pin_at_once_and_enter_confirms_beside_the_map(browser, 
     item = _wait(lambda: (f := open_store(data).get("w-1")) and f.get("geometry") and f, "w-1 placed")
     assert item["properties"]["geometry_source"] == "manual" and item["properties"]["updated_by"] == "anna"
     assert item["geometry"]["coordinates"] == [pytest.approx(lon, abs=2e-6), pytest.approx(lat, abs=2e-6)]
+
+    # on a fresh placing map: while a line is drawn its clicks are vertices, and drop no pin
+    page.locator("[data-testid='stSidebarNav']").get_by_text("地图", exact=True).click()
+    page.wait_for_url(re.compile(r"/(\?|$)"), timeout=WAIT)
+    page.locator("[data-testid='stSidebarNav']").get_by_text("待定位", exact=True).click()
+    page.wait_for_url(re.compile(r"/locate"), timeout=WAIT)
+    frame = page.frame_locator(FRAME)
+    box = frame.locator("#map_div")
+    frame.locator(".leaflet-draw-draw-polyline").click()
+    bb = box.bounding_box()
+    box.click(position={"x": bb["width"] * 0.5, "y": bb["height"] * 0.5})
+    frame.locator(".leaflet-editing-icon").first.wait_for(timeout=WAIT)
+    expect(frame.locator(".geo-click-pin")).to_have_count(0)

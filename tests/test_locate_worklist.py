@@ -261,3 +261,21 @@ def test_names_from_data_are_escaped_in_the_list(data_dir, no_online):
     at = _locate_page()
     rows = [m.value for m in at.markdown if "onerror" in m.value]
     assert rows and all("\\<img" in r and "\\*\\*" in r for r in rows)
+
+
+def test_the_worklist_speaks_english_with_the_toggle(data_dir, no_online):
+    store, gaz = _world(data_dir)
+    rows = worklist(store.load(), gaz)
+    from geo import i18n
+    at = run_app({"lang": "en"}, timeout=60)
+    at.sidebar.text_input(key="auth_name").input("anna")
+    at.sidebar.text_input(key="auth_password").input(edit_data.EDITORS["anna"])
+    next(b for b in at.sidebar.button if b.label == i18n.t("sign_in", "en")).click().run()
+    at.switch_page("pages/locate.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.exception, [e.value for e in at.exception]
+    text = _texts(at)
+    assert f"Located 0 / {len(rows)}" in text and "To locate" in text and f"Locating: {rows[0].name}" in text
+    at.button(key=Keys.WL_ASK_ALL).click().run()
+    assert "GEO_AMAP_KEY" in " ".join(w.value for w in at.warning)
+    assert at.button(key=Keys.WL_ASK_ALL).label == "Ask the online geocoder for every place to locate"

@@ -720,6 +720,49 @@ _STRINGS.update({
 })
 
 
+# --- issue 16: 待定位 as a worklist, one-click online suggestions, a pin at once (geo.app.locate) -------
+_STRINGS.update({
+    "wl_title": ("待定位工作清单", "Worklist of places to locate"),
+    "wl_progress": ("已定位 {done} / {total}", "Located {done} / {total}"),
+    "wl_filter_text": ("筛选地名", "Filter by name"),
+    "wl_filter_kind": ("类型", "Kind"),
+    "wl_filter_status": ("状态", "Status"),
+    "wl_col_name": ("地名", "Place"),
+    "wl_col_kind": ("类型", "Kind"),
+    "wl_col_items": ("项目数", "Items"),
+    "wl_col_status": ("状态", "Status"),
+    "wl_status_waiting": ("待定位", "To locate"),
+    "wl_status_suggested": ("有建议", "Suggestion"),
+    "wl_status_located": ("已定位", "Located"),
+    "wl_choose": ("定位", "Locate"),
+    "wl_chosen": ("当前", "Current"),
+    "wl_none_match": ("没有符合筛选条件的地名。", "No place matches the filter."),
+    "wl_current": ("正在定位：{name}（{kind}，{n} 个项目）", "Locating: {name} ({kind}, {n} items)"),
+    "wl_ask_all": ("为全部待定位地名查询在线建议", "Ask the online geocoder for every place to locate"),
+    "wl_ask_done": ("已为 {n} 个地名查询在线建议：{found} 个有建议。", "Asked for {n} places: {found} with a suggestion."),
+    "wl_no_provider": ("未配置在线地理编码：要一键查询建议，请设置天地图密钥（环境变量 GEO_TIANDITU_KEY 或 "
+                       "secrets.toml 的 tianditu_key）或高德密钥（GEO_AMAP_KEY 或 amap_key），然后重启应用。",
+                       "No online geocoder configured: to ask for suggestions, set a Tianditu key (GEO_TIANDITU_KEY "
+                       "or tianditu_key in secrets.toml) or an AMap key (GEO_AMAP_KEY or amap_key), then restart "
+                       "the app."),
+    "wl_unreachable": ("在线地理编码 {providers} 无法使用（{errors}）：需要能访问该服务的网络，并检查密钥是否有效。"
+                       "没有保存任何内容。",
+                       "The online geocoder {providers} could not be used ({errors}): it needs a network that "
+                       "reaches the service, and a valid key. Nothing was saved."),
+    "wl_suggestions": ("在线建议", "Online suggestions"),
+    "wl_suggestion_line": ("**{name}** → {address}（{source}）{distance}",
+                           "**{name}** → {address} ({source}){distance}"),
+    "wl_distance": ("，距镇政府 {km} km", ", {km} km from the town seat"),
+    "wl_accept": ("接受", "Accept"),
+    "wl_reject": ("拒绝", "Reject"),
+    "wl_rejected": ("已拒绝 {name} 的在线建议。", "Rejected the online suggestion for {name}."),
+    "wl_suggestion_tip": ("在线建议：{name}", "Online suggestion: {name}"),
+    "wl_enter_hint": ("按回车键确认。", "Press Enter to confirm."),
+    "wl_no_proposal": ("在左侧地图上点击（或用其他方式）给出位置后，在这里确认。",
+                       "Click the map on the left (or use another way) to give a location, then confirm here."),
+})
+
+
 def t(key: str, lang: str = DEFAULT_LANG, **fmt) -> str:
     zh, en = _STRINGS[key]
     text = en if lang == "en" else zh

@@ -136,6 +136,101 @@ def queue_progress(items: Iterable[dict], gazetteer) -> QueueProgress:
 
 
 # ---------------------------------------------------------------------------
+# the worklist (issue 16): every place that needs or got a location on 待定位, with a status
+# ---------------------------------------------------------------------------
+WORKLIST_STATUSES = ("waiting", "suggested", "located")  # 待定位 / 有建议 / 已定位
+
+
+@dataclass
+class WorklistRow(QueueEntry):
+    """A queue entry with its status: waiting (no location), suggested (an online suggestion waits
+    for a person), located (placed on 待定位 and not undone)."""
+
+    status: str = "waiting"
+
+
+def placed_place_ids(source) -> set[str]:
+    """Places placed through :func:`place` and not undone (the placement log of ``source``)."""
+    return {r["place_id"] for r in undoable(source)}
+
+
+def worklist(items: Iterable[dict], gazetteer, *, placed: Iterable[str] = (),
+             suggested: Iterable[str] = ()) -> list[WorklistRow]:
+    """The 待定位 worklist: every queued place (:func:`unlocated_places`), ``waiting`` or ``suggested``
+    (its id in ``suggested``), then the places of ``placed`` that items refer to and that now have a
+    location, ``located``. Waiting and suggested places keep the queue's order (most-referenced first)."""
+    items = list(items)
+    suggested = set(suggested)
+    rows = [WorklistRow(e.place_id, e.name, e.kind, e.town, e.items,
+                        "suggested" if e.place_id in suggested else "waiting")
+            for e in unlocated_places(items, gazetteer)]
+    placed = set(placed)
+    if placed:
+        done: dict[str, list[dict]] = {}
+        for f in items:
+            props = f.get("properties") or {}
+            if props.get("dropped"):
+                continue
+            for pid in referenced_place_ids(props, gazetteer):
+                p = gazetteer.get(pid)
+                if pid in placed and p is not None and p.get("geometry") is not None:
+                    done.setdefault(pid, []).append(f)
+        located = []
+        for pid, feats in done.items():
+            props = gazetteer.get(pid)["properties"]
+            located.append(WorklistRow(pid, props["name"], props["kind"], props.get("town"), feats, "located"))
+        located.sort(key=lambda e: (-e.count, e.name, e.place_id))
+        rows += located
+    return rows
+
+
+def filter_worklist(rows: Iterable[WorklistRow], text: str = "", kinds: Iterable[str] = (),
+                    statuses: Iterable[str] = ()) -> list[WorklistRow]:
+    """Rows whose name (or place id) contains ``text`` (case-insensitive), of one of ``kinds`` and
+    ``statuses`` (empty: any)."""
+    needle = (text or "").strip().casefold()
+    kinds, statuses = set(kinds), set(statuses)
+    return [r for r in rows
+            if (not needle or needle in r.name.casefold() or needle in r.place_id.casefold())
+            and (not kinds or r.kind in kinds) and (not statuses or r.status in statuses)]
+
+
+def worklist_progress(rows: Iterable[WorklistRow]) -> tuple[int, int]:
+    """(located, total) for the "已定位 a / b" line."""
+    rows = list(rows)
+    return sum(1 for r in rows if r.status == "located"), len(rows)
+
+
+def online_suggestions(entries: Iterable[QueueEntry], gazetteer, providers, *, cache=None):
+    """Ask the geocoder chain (its providers in order, its cache, its rate limits) for every entry.
+
+    Returns ``(suggestions, failures)``: ``{place_id: GeocodeResult}`` for the entries an online
+    provider located (``suggestion=True``: nothing is written until a person accepts one), and
+    every provider failure on the way (unreachable, bad key, quota), in order.
+    """
+    from geo.geocode.chain import GeocoderChain
+    chain = GeocoderChain(gazetteer, providers=providers, cache=cache)
+    found, failures = {}, []
+    for e in entries:
+        result = chain.geocode(e.name, e.town)
+        failures += result.failures
+        if result.suggestion and result.geometry is not None and (result.source or "").startswith("online:"):
+            found[e.place_id] = result
+    return found, failures
+
+
+def seat_distance_km(lon: float, lat: float, town: str | None, gazetteer) -> float | None:
+    """Distance (km) from the town's seat point to (lon, lat); None when the gazetteer has no seat."""
+    ctx = gazetteer.resolve_town(town) if town else None
+    geom = ctx.get("geometry") if ctx is not None else None
+    if not geom or geom.get("type") != "Point":
+        return None
+    from geo.field import haversine_m
+    x, y = geom["coordinates"][:2]
+    return haversine_m(x, y, lon, lat) / 1000.0
+
+
+# ---------------------------------------------------------------------------
 # pasted coordinates
 # ---------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -705,7 +800,8 @@ def set_item_geometry(store, item_id: str, geometry: dict | None, how: str, user
 
 
 __all__ = [
-    "GPS_CONFIRM_ABOVE_M", "LocateError", "NeedsConfirmation", "ParsedPoint", "PlacementResult", "QueueEntry",
+    "GPS_CONFIRM_ABOVE_M", "WORKLIST_STATUSES", "WorklistRow", "filter_worklist", "online_suggestions", "placed_place_ids", "seat_distance_km", "worklist",
+    "worklist_progress", "LocateError", "NeedsConfirmation", "ParsedPoint", "PlacementResult", "QueueEntry",
     "UndoResult", "check_gps", "item_precision_for", "locate_item", "parse_coordinates", "place", "placements",
     "referenced_place_ids",
     "set_item_geometry", "to_wgs84", "undo_placement", "undoable", "unlocated_places",

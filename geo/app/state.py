@@ -337,6 +337,28 @@ class Keys:
     UNDRAWN = "undrawn"                  # container key of the list of items whose village has no location
     PLAN_PICK = "plan_pick"              # 原文: hidden input the page's script fills with a clicked highlight's item id
 
+    # ---- 待定位 as a worklist, one-click suggestions (geo.app.locate; issue 16) ----------
+    WL_TEXT = "wl_text"                  # the worklist's name filter
+    WL_KINDS = "wl_kinds"                # the worklist's kind filter
+    WL_STATUSES = "wl_statuses"          # the worklist's status filter
+    WL_ASK_ALL = "wl_ask_all"            # 为全部待定位地名查询在线建议
+    WL_SUGGESTIONS = "wl_suggestions"    # {place_id: GeocodeResult} from the last ask-all
+    WL_REJECTED = "wl_rejected"          # place ids whose suggestion a person rejected
+    WL_ASK_NOTE = "wl_ask_note"          # what the last ask-all found or why it could not
+    WL_ROWS = "wl_rows"                  # the scrolling container of the worklist's rows (CSS .st-key-wl_rows)
+
+    @staticmethod
+    def wl_choose(place_id: str) -> str:
+        return f"wl_choose_{place_id}"
+
+    @staticmethod
+    def wl_accept(place_id: str) -> str:
+        return f"wl_accept_{place_id}"
+
+    @staticmethod
+    def wl_reject(place_id: str) -> str:
+        return f"wl_reject_{place_id}"
+
 
 # Query-string names (short, stable: they end up in shared links).
 _Q = {"towns": "town", "area_kinds": "area", "villages": "village", "statuses": "status", "categories": "category",

@@ -944,3 +944,11 @@ _STRINGS.update({
                             "Every village of the town with its number of items; (0): no item yet, listed last"),
     "clear_focus": ("× 显示全部", "× Show all"),
 })
+
+
+# ---- basemap tiles unreachable: the map falls back to 无底图 (geo.mapview.tile_fallback; issue 16) ----
+_STRINGS.update({
+    "tiles_unreachable": ("底图无法加载（可能没有网络），已改用无底图：只显示镇界和项目。",
+                          "The basemap cannot be loaded (no internet?): showing no basemap, only outlines and items."),
+    "tiles_retry": ("重试底图", "Retry basemap"),
+})

@@ -15,6 +15,7 @@ from geo.contract import CATEGORIES
 from geo.coords import convert
 from geo.mapview import aggregate, controls, item_layer, offline, styles
 from geo.mapview.basemaps import Basemap, add_to as add_basemap
+from geo.mapview.tile_fallback import CSS as TILE_FALLBACK_CSS, add_tile_fallback
 from geo.mapview.context import Places, outline_layer
 from geo.mapview.legend import Legend
 from geo.query import geometry_bounds
@@ -84,7 +85,7 @@ def base_map(*, basemap: Basemap, bounds: tuple[float, float, float, float] | No
     # Count badges lie under every item (lines and polygons at 400, symbols at 600): a located item
     # next to a village or town badge stays visible and its click opens the item, not the badge.
     CustomPane(aggregate.BADGE_PANE, z_index=390, pointer_events=True).add_to(m)  # badges stay clickable
-    add_basemap(m, basemap)
+    tiles = add_basemap(m, basemap)
     if places is not None:
         outline = outline_layer(places, basemap.datum)
         if outline is not None:
@@ -96,7 +97,8 @@ def base_map(*, basemap: Basemap, bounds: tuple[float, float, float, float] | No
     Legend(sorted(set(categories)), lang=lang).add_to(m)
     if with_controls:
         controls.add_controls(m, basemap, lang)
-    offline.add_css(m, styles.SYMBOL_CSS + controls.LOCATE_CSS)
+    add_tile_fallback(m, tiles, lang)
+    offline.add_css(m, styles.SYMBOL_CSS + controls.LOCATE_CSS + TILE_FALLBACK_CSS)
     # Clustering lives in the data layer; its assets must be loaded with the base map
     # because st_folium loads scripts only once, when the map is first mounted.
     # (The offline HTML map draws its items itself and leaves them out.)

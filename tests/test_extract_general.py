@@ -98,3 +98,13 @@ def test_a_plan_does_not_get_the_not_a_plan_note():
 def test_the_rules_work_without_an_analyser():
     items = _items("2024年工作计划\n完成甲坪村主干道硬化，启动乙溪水库除险加固工程。", analyser=None)
     assert {p for it in items for p in it["places"]} >= {"甲坪村", "乙溪水库"}
+
+
+def test_a_firm_named_with_a_chinese_numeral_and_yuan_is_a_name_not_a_sum():
+    from geo.extract.numerals import find_quantities
+    assert find_quantities("扶持九元") == []
+    assert find_quantities("投资五十万元")[0].budget_wan == 50
+    items = _items("2024年工作计划\n积极支持九元、甲禾等农业龙头企业发展。")
+    assert len(items) == 1, [it["text"] for it in items]
+    assert {"九元", "甲禾"} <= set(items[0]["places"])
+    assert items[0]["category"] == "enterprise"  # 龙头企业: firms, whatever trade they are in

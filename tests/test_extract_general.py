@@ -108,3 +108,11 @@ def test_a_firm_named_with_a_chinese_numeral_and_yuan_is_a_name_not_a_sum():
     assert len(items) == 1, [it["text"] for it in items]
     assert {"九元", "甲禾"} <= set(items[0]["places"])
     assert items[0]["category"] == "enterprise"  # 龙头企业: firms, whatever trade they are in
+
+
+def test_a_voltage_rating_inside_a_station_name_belongs_to_the_name():
+    items = _items("2024年工作计划\n完成东岭35KV变电站增容改造，确保完成110KV甲溪供电站扩建。")
+    by_place = {p: it for it in items for p in it["places"]}
+    assert "东岭35KV变电站" in by_place, [it["places"] for it in items]
+    assert by_place["东岭35KV变电站"]["category"] == "other"  # energy and grid works
+    assert "甲溪供电站" in by_place  # a rating that opens the name stays out of it

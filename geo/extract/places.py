@@ -168,6 +168,21 @@ def _past_noun_verb(clause: str, start: int, s_start: int, lo: int, hi: int, sto
     return k, why
 
 
+_RATING_BEFORE = re.compile(r"\d+(?:KV|kV|kv|千伏)$")
+
+
+def _past_rating(clause: str, start: int, lo: int, hi: int, why: str) -> tuple[int, str]:
+    """"南郊220KV电站": a voltage rating between a name and its suffix belongs to the name; a rating
+    that opens the name ("110KV眺山营供电站") does not, and without a name before it there is none."""
+    m = _RATING_BEFORE.search(clause, 0, start)
+    if not m:
+        return start, why
+    k, why2 = _prefix_start(clause, m.start(), lo, hi, [])
+    if why2 == "cap" or m.start() - k < lo:
+        return start, why
+    return k, why2
+
+
 _WEAK_STOPS = set("新全各每该本个")
 _COUNT_LEAD = re.compile(r"(?:万|亿)?(?:平方米|平方公里|平方|公里|千米|米|亩|公顷|吨|个|座|处|条|所|家|项|户|间|栋|幢|套)(?:以上|多|余)?")
 
@@ -226,6 +241,8 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             if kind in ("bridge", "village") and named_after and start == s_start \
                     and (kind == "bridge" or named_after.kind == "river"):
                 start, why = named_after.start, "stop"  # "北沟河桥", "莲花湖村": named after a river or road
+            if why == "edge" and kind == "facility" and start == s_start:
+                start, why = _past_rating(clause, start, lo, hi, why)
             if why == "stop" and s_start - start < lo:
                 start, why = _past_noun_verb(clause, start, s_start, lo, hi, [] if compound else strong, kind)
             if clause.startswith("办", start) and start >= 2 and all(is_cjk(c) for c in clause[start - 2:start]):

@@ -116,3 +116,13 @@ def test_a_voltage_rating_inside_a_station_name_belongs_to_the_name():
     assert "东岭35KV变电站" in by_place, [it["places"] for it in items]
     assert by_place["东岭35KV变电站"]["category"] == "other"  # energy and grid works
     assert "甲溪供电站" in by_place  # a rating that opens the name stays out of it
+
+
+def test_stations_of_grid_works_are_named_x_zhan():
+    items = _items("2024年工作计划\n完成35KV乙岭站二期扩建和丙坪站主变增容，推进加油站改造。")
+    places = [it["places"] for it in items]
+    assert ["乙岭站"] in places and ["丙坪站"] in places, places
+    assert all(it["category"] == "other" for it in items if it["places"])
+    assert not any("加油站" in p for ps in places for p in ps)  # a kind of station, not a name
+    # outside grid works a bare X站 is not read as a name
+    assert not any("丁山站" in p for it in _items("2024年工作计划\n推进丁山站改造。", analyser=None) for p in it["places"])

@@ -183,6 +183,12 @@ def _past_rating(clause: str, start: int, lo: int, hi: int, why: str) -> tuple[i
     return k, why2
 
 
+_GRID_WORDS = re.compile(r"\d+(?:KV|kV|kv|千伏)|主变|变电|供电|电网|增容")
+# Kinds of station, not names: 加油站, 服务站, 污水站 …
+_NOT_A_STATION_NAME = re.compile(r"加油|加气|充电|换电|服务|工作|消防|污水|垃圾|转运|中转|驿|基|车|水|气象|监测|检测|收购|"
+                                 r"卫生|救助|管理|执法|广播|邮政|快递|物流|客运|公交|高铁|火车|泵|电$|[的个座所处]")
+
+
 _WEAK_STOPS = set("新全各每该本个")
 _COUNT_LEAD = re.compile(r"(?:万|亿)?(?:平方米|平方公里|平方|公里|千米|米|亩|公顷|吨|个|座|处|条|所|家|项|户|间|栋|幢|套)(?:以上|多|余)?")
 
@@ -270,6 +276,16 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             if not compound:
                 strong.append((start, s_end))
             break
+    # "110KV夜借站三期扩建", "杨佐站主变增容": where a clause is about the grid, X站 is a substation
+    if _GRID_WORDS.search(clause):
+        for m in re.finditer(r"站", clause):
+            if any(c.start <= m.start() < c.end for c in cands):
+                continue
+            start, why = _prefix_start(clause, m.start(), 2, 3, [])
+            prefix = clause[start:m.start()]
+            if why in ("stop", "edge") and 2 <= len(prefix) <= 3 and not _is_generic(prefix, "facility") \
+                    and not _NOT_A_STATION_NAME.search(prefix):
+                cands.append(Place(clause[start:m.end()], "facility", start, m.end()))
     # the analyser's spans come after the grammar, so that they never cut a suffixed name's left edge;
     # a span across grammar names ("青山溪下洋村段") loses to them, one that only extends a name's
     # left edge ("中电科涞水电子科技园") wins

@@ -126,3 +126,10 @@ def test_stations_of_grid_works_are_named_x_zhan():
     assert not any("加油站" in p for ps in places for p in ps)  # a kind of station, not a name
     # outside grid works a bare X站 is not read as a name
     assert not any("丁山站" in p for it in _items("2024年工作计划\n推进丁山站改造。", analyser=None) for p in it["places"])
+
+
+def test_a_line_with_a_named_section_is_a_road():
+    items = _items("2024年工作计划\n保障丙丁线东坪段改建，推进生产线东区段改造。", analyser=None)
+    by_place = {p: it for it in items for p in it["places"]}
+    assert "丙丁线" in by_place and by_place["丙丁线"]["category"] == "road", [it["places"] for it in items]
+    assert not any("生产线" in p for p in by_place)  # a production line, not a road

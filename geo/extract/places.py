@@ -189,6 +189,10 @@ _NOT_A_STATION_NAME = re.compile(r"加油|加气|充电|换电|服务|工作|消
                                  r"卫生|救助|管理|执法|广播|邮政|快递|物流|客运|公交|高铁|火车|泵|电$|[的个座所处]")
 
 
+# Lines that are not roads: 生产线, 沿线, 红线, 管线, 航线 …
+_NOT_A_LINE_NAME = re.compile(r"生产|流水|装配|沿|红|底|管|航|电|光|专|支|干|主|热|界|战|防|一|二|前|边|[的个条]$")
+
+
 _WEAK_STOPS = set("新全各每该本个")
 _COUNT_LEAD = re.compile(r"(?:万|亿)?(?:平方米|平方公里|平方|公里|千米|米|亩|公顷|吨|个|座|处|条|所|家|项|户|间|栋|幢|套)(?:以上|多|余)?")
 
@@ -286,6 +290,15 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             if why in ("stop", "edge") and 2 <= len(prefix) <= 3 and not _is_generic(prefix, "facility") \
                     and not _NOT_A_STATION_NAME.search(prefix):
                 cands.append(Place(clause[start:m.end()], "facility", start, m.end()))
+    # "安大线满城段": a line with a section of it named after a place is a road (or rail) line
+    for m in re.finditer(r"线(?=[\u4e00-\u9fff]{2,4}段)", clause):
+        if any(c.start <= m.start() < c.end for c in cands):
+            continue
+        start, why = _prefix_start(clause, m.start(), 2, 3, [])
+        prefix = clause[start:m.start()]
+        if why in ("stop", "edge") and 2 <= len(prefix) <= 3 and not _is_generic(prefix, "road") \
+                and not _NOT_A_LINE_NAME.search(prefix):
+            cands.append(Place(clause[start:m.end()], "road", start, m.end()))
     # the analyser's spans come after the grammar, so that they never cut a suffixed name's left edge;
     # a span across grammar names ("青山溪下洋村段") loses to them, one that only extends a name's
     # left edge ("中电科涞水电子科技园") wins

@@ -133,3 +133,10 @@ def test_a_line_with_a_named_section_is_a_road():
     by_place = {p: it for it in items for p in it["places"]}
     assert "丙丁线" in by_place and by_place["丙丁线"]["category"] == "road", [it["places"] for it in items]
     assert not any("生产线" in p for p in by_place)  # a production line, not a road
+
+
+def test_a_name_before_a_production_capacity_of_a_project_is_the_firm():
+    items = _items("2024年工作计划\n加快推进丁戊5万吨饲料二期等项目，年产10万吨有机肥项目开工。", analyser=None)
+    firm = [it for it in items if "丁戊" in it["places"]]
+    assert firm and firm[0]["category"] == "enterprise", [(it["text"], it["places"]) for it in items]
+    assert not any("年产" in p for it in items for p in it["places"])  # a capacity, not a name

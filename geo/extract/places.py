@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .classify import keyword_category
+
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -193,6 +195,10 @@ _NOT_A_STATION_NAME = re.compile(r"加油|加气|充电|换电|服务|工作|消
 _NOT_A_LINE_NAME = re.compile(r"生产|流水|装配|沿|红|底|管|航|电|光|专|支|干|主|热|界|战|防|一|二|前|边|[的个条]$")
 
 
+_CAPACITY_AFTER_NAME = re.compile(r"(?<=[\u4e00-\u9fff])(?P<cap>\d+(?:\.\d+)?万?(?:吨|台|套|辆|千瓦|兆瓦|件))")
+_NOT_A_FIRM_NAME = re.compile(r"[产增达到超约近共计为年]$|产能|规模|能力|总量|产量")
+
+
 _WEAK_STOPS = set("新全各每该本个")
 _COUNT_LEAD = re.compile(r"(?:万|亿)?(?:平方米|平方公里|平方|公里|千米|米|亩|公顷|吨|个|座|处|条|所|家|项|户|间|栋|幢|套)(?:以上|多|余)?")
 
@@ -299,6 +305,17 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
         if why in ("stop", "edge") and 2 <= len(prefix) <= 3 and not _is_generic(prefix, "road") \
                 and not _NOT_A_LINE_NAME.search(prefix):
             cands.append(Place(clause[start:m.end()], "road", start, m.end()))
+    # "乙丙10万吨饲料二期等项目": a name right before a production capacity of a project is the firm's
+    for m in _CAPACITY_AFTER_NAME.finditer(clause):
+        end = m.start("cap")
+        if "项目" not in clause[end:] or any(c.start < end and m.start("cap") <= c.end for c in cands):
+            continue
+        start, why = _prefix_start(clause, end, 2, 4, [])
+        name = clause[start:end]
+        if why in ("stop", "edge") and 2 <= len(name) <= 4 and not _is_generic(name, "bare") and name not in _VERBS \
+                and not _NOT_A_FIRM_NAME.search(name):
+            if keyword_category(name) is None:
+                cands.append(Place(name, "listed", start, end))
     # the analyser's spans come after the grammar, so that they never cut a suffixed name's left edge;
     # a span across grammar names ("青山溪下洋村段") loses to them, one that only extends a name's
     # left edge ("中电科涞水电子科技园") wins

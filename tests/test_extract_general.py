@@ -140,3 +140,10 @@ def test_a_name_before_a_production_capacity_of_a_project_is_the_firm():
     firm = [it for it in items if "丁戊" in it["places"]]
     assert firm and firm[0]["category"] == "enterprise", [(it["text"], it["places"]) for it in items]
     assert not any("年产" in p for it in items for p in it["places"])  # a capacity, not a name
+
+
+def test_a_name_between_the_plan_verb_and_an_embedded_xinzeng_says_where():
+    items = _items("2024年工作计划\n加快推进丙岭口新增互通及连接线建设。", analyser=None)
+    assert [(it["places"], it["category"]) for it in items] == [(["丙岭口"], "road")]
+    others = _items("2024年工作计划\n推进全县新增造林，完成城区新建停车场。", analyser=None)
+    assert not any(p in ("全县", "城区新建") for it in others for p in it["places"])

@@ -316,6 +316,17 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
                 and not _NOT_A_FIRM_NAME.search(name):
             if keyword_category(name) is None:
                 cands.append(Place(name, "listed", start, end))
+    # "推进甲乙新增互通及连接线建设": a name between the plan verb and an embedded 新增/新建 says where
+    for m in re.finditer(r"(?<=[\u4e00-\u9fff])(?:新增|新建)", clause):
+        end = m.start()
+        if any(c.start < end and end <= c.end for c in cands) or keyword_category(clause[m.end():]) is None:
+            continue
+        start, why = _prefix_start(clause, end, 2, 4, [])
+        name = clause[start:end]
+        if why == "stop" and start > 0 and 2 <= len(name) <= 4 and not _is_generic(name, "bare") \
+                and name not in _VERBS and keyword_category(name) is None and not AREA_WORDS.search(name) \
+                and not re.search(r"[年月内外区市县镇乡村]$", name):
+            cands.append(Place(name, "listed", start, end))
     # the analyser's spans come after the grammar, so that they never cut a suffixed name's left edge;
     # a span across grammar names ("青山溪下洋村段") loses to them, one that only extends a name's
     # left edge ("中电科涞水电子科技园") wins

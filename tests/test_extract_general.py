@@ -147,3 +147,11 @@ def test_a_name_between_the_plan_verb_and_an_embedded_xinzeng_says_where():
     assert [(it["places"], it["category"]) for it in items] == [(["丙岭口"], "road")]
     others = _items("2024年工作计划\n推进全县新增造林，完成城区新建停车场。", analyser=None)
     assert not any(p in ("全县", "城区新建") for it in others for p in it["places"])
+
+
+def test_a_count_after_deng_covers_a_list_of_names_but_not_works_of_their_own():
+    items = _items("2024年工作计划\n成功引进甲乙智能装备、丙丁新能源等2个亿元以上项目。", analyser=None)
+    assert any("甲乙智能装备" in it["text"] and "丙丁新能源" in it["text"] for it in items), \
+        [it["text"] for it in items]
+    items = _items("2024年工作计划\n完成甲溪水库除险加固和乙坑、丙岙等2个水毁工程修复项目。", analyser=None)
+    assert any(it["text"].endswith("甲溪水库除险加固") for it in items), [it["text"] for it in items]

@@ -155,3 +155,11 @@ def test_a_count_after_deng_covers_a_list_of_names_but_not_works_of_their_own():
         [it["text"] for it in items]
     items = _items("2024年工作计划\n完成甲溪水库除险加固和乙坑、丙岙等2个水毁工程修复项目。", analyser=None)
     assert any(it["text"].endswith("甲溪水库除险加固") for it in items), [it["text"] for it in items]
+
+
+def test_the_core_park_of_a_named_trade_is_a_place_but_a_bare_core_park_is_not():
+    items = _items("2024年工作计划\n力争完成甲乙菌菇核心园区3A级景区创建。", analyser=None)
+    assert [it["places"] for it in items] == [["甲乙菌菇核心园区"]]
+    assert items[0]["category"] == "tourism"
+    items = _items("2024年工作计划\n推进现代农业核心园区建设，打造一批核心园区。", analyser=None)
+    assert not any("核心园区" in p for it in items for p in it["places"])

@@ -147,7 +147,8 @@ def _level_word_rules(prefix: str) -> bool:
     if not words:
         return False
     if words[-1].end() == len(prefix):
-        return True
+        # "食用菌核心园区": the core park of a named trade; a level before it keeps it generic
+        return not (words[-1].group() == "核心" and len(words) == 1 and len(prefix) >= 4)
     rest = LEVEL_WORDS.sub("", prefix)
     return len(re.findall(r"[\u4e00-\u9fff]", rest)) < 2
 

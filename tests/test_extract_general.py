@@ -98,3 +98,68 @@ def test_a_plan_does_not_get_the_not_a_plan_note():
 def test_the_rules_work_without_an_analyser():
     items = _items("2024年工作计划\n完成甲坪村主干道硬化，启动乙溪水库除险加固工程。", analyser=None)
     assert {p for it in items for p in it["places"]} >= {"甲坪村", "乙溪水库"}
+
+
+def test_a_firm_named_with_a_chinese_numeral_and_yuan_is_a_name_not_a_sum():
+    from geo.extract.numerals import find_quantities
+    assert find_quantities("扶持九元") == []
+    assert find_quantities("投资五十万元")[0].budget_wan == 50
+    items = _items("2024年工作计划\n积极支持九元、甲禾等农业龙头企业发展。")
+    assert len(items) == 1, [it["text"] for it in items]
+    assert {"九元", "甲禾"} <= set(items[0]["places"])
+    assert items[0]["category"] == "enterprise"  # 龙头企业: firms, whatever trade they are in
+
+
+def test_a_voltage_rating_inside_a_station_name_belongs_to_the_name():
+    items = _items("2024年工作计划\n完成东岭35KV变电站增容改造，确保完成110KV甲溪供电站扩建。")
+    by_place = {p: it for it in items for p in it["places"]}
+    assert "东岭35KV变电站" in by_place, [it["places"] for it in items]
+    assert by_place["东岭35KV变电站"]["category"] == "other"  # energy and grid works
+    assert "甲溪供电站" in by_place  # a rating that opens the name stays out of it
+
+
+def test_stations_of_grid_works_are_named_x_zhan():
+    items = _items("2024年工作计划\n完成35KV乙岭站二期扩建和丙坪站主变增容，推进加油站改造。")
+    places = [it["places"] for it in items]
+    assert ["乙岭站"] in places and ["丙坪站"] in places, places
+    assert all(it["category"] == "other" for it in items if it["places"])
+    assert not any("加油站" in p for ps in places for p in ps)  # a kind of station, not a name
+    # outside grid works a bare X站 is not read as a name
+    assert not any("丁山站" in p for it in _items("2024年工作计划\n推进丁山站改造。", analyser=None) for p in it["places"])
+
+
+def test_a_line_with_a_named_section_is_a_road():
+    items = _items("2024年工作计划\n保障丙丁线东坪段改建，推进生产线东区段改造。", analyser=None)
+    by_place = {p: it for it in items for p in it["places"]}
+    assert "丙丁线" in by_place and by_place["丙丁线"]["category"] == "road", [it["places"] for it in items]
+    assert not any("生产线" in p for p in by_place)  # a production line, not a road
+
+
+def test_a_name_before_a_production_capacity_of_a_project_is_the_firm():
+    items = _items("2024年工作计划\n加快推进丁戊5万吨饲料二期等项目，年产10万吨有机肥项目开工。", analyser=None)
+    firm = [it for it in items if "丁戊" in it["places"]]
+    assert firm and firm[0]["category"] == "enterprise", [(it["text"], it["places"]) for it in items]
+    assert not any("年产" in p for it in items for p in it["places"])  # a capacity, not a name
+
+
+def test_a_name_between_the_plan_verb_and_an_embedded_xinzeng_says_where():
+    items = _items("2024年工作计划\n加快推进丙岭口新增互通及连接线建设。", analyser=None)
+    assert [(it["places"], it["category"]) for it in items] == [(["丙岭口"], "road")]
+    others = _items("2024年工作计划\n推进全县新增造林，完成城区新建停车场。", analyser=None)
+    assert not any(p in ("全县", "城区新建") for it in others for p in it["places"])
+
+
+def test_a_count_after_deng_covers_a_list_of_names_but_not_works_of_their_own():
+    items = _items("2024年工作计划\n成功引进甲乙智能装备、丙丁新能源等2个亿元以上项目。", analyser=None)
+    assert any("甲乙智能装备" in it["text"] and "丙丁新能源" in it["text"] for it in items), \
+        [it["text"] for it in items]
+    items = _items("2024年工作计划\n完成甲溪水库除险加固和乙坑、丙岙等2个水毁工程修复项目。", analyser=None)
+    assert any(it["text"].endswith("甲溪水库除险加固") for it in items), [it["text"] for it in items]
+
+
+def test_the_core_park_of_a_named_trade_is_a_place_but_a_bare_core_park_is_not():
+    items = _items("2024年工作计划\n力争完成甲乙菌菇核心园区3A级景区创建。", analyser=None)
+    assert [it["places"] for it in items] == [["甲乙菌菇核心园区"]]
+    assert items[0]["category"] == "tourism"
+    items = _items("2024年工作计划\n推进现代农业核心园区建设，打造一批核心园区。", analyser=None)
+    assert not any("核心园区" in p for it in items for p in it["places"])

@@ -150,12 +150,14 @@ def _enumeration_parts(clause: str, places: list[Place]) -> list[_Part]:
     groups: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
     one_kind = _names_one_kind(clause, pieces[-1]) if len(pieces) > 1 else True
+    counted = len(pieces) > 1 and bool(_COUNTED_LIST_END.match(clause, pieces[-1][0])) \
+        and not any(WORK_WORDS.search(clause[s:e]) for s, e in pieces[:-1])
     for n, (s, e) in enumerate(pieces):
         if current and not one_kind and _different_works(clause, current, (s, e), places):
             groups.append(current)
             current = []
         current.append((s, e))
-        if n < len(pieces) - 1 and not _is_bare(clause, s, e, places):
+        if n < len(pieces) - 1 and not counted and not _is_bare(clause, s, e, places):
             groups.append(current)
             current = []
     if current:
@@ -172,6 +174,11 @@ def _enumeration_parts(clause: str, places: list[Place]) -> list[_Part]:
             inner = _listed_names(clause, g, inner)
         parts.append(_Part(s, e, inner))
     return parts
+
+
+# "A、B等3个亿元以上项目": a count after 等 counts the whole list, which is one item (unless the pieces
+# before name works of their own: "X水库除险加固和C、D等3个修复项目" counts C and D).
+_COUNTED_LIST_END = re.compile(r"[^，,。；;、]{2,14}?等(?:\d+|[两二三四五六七八九十]+)个[^，,。；;、]{0,8}项目")
 
 
 def _names_one_kind(clause: str, last: tuple[int, int]) -> bool:

@@ -151,6 +151,8 @@ def find_quantities(clause: str) -> list[Quantity]:
                 continue  # 一方, 一片, 一批 …: idioms, not counts
             if num in ("百", "千", "万", "亿") or (len(num) == 1 and clause[m.end():m.end() + 1] and clause[m.end()] in "百千万"):
                 continue  # 千方百计, 万家灯火: idioms
+            if m.group("unit") == "元" and not m.group("big") and not re.search(r"[万亿]", num):
+                continue  # 三元, 多元, 二元结构: a word or a name; plans write sums in digits or with 万/亿
         try:
             value = parse_number(num + (m.group("big") or ""))
         except ValueError:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .classify import keyword_category
+
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -145,7 +147,8 @@ def _level_word_rules(prefix: str) -> bool:
     if not words:
         return False
     if words[-1].end() == len(prefix):
-        return True
+        # "食用菌核心园区": the core park of a named trade; a level before it keeps it generic
+        return not (words[-1].group() == "核心" and len(words) == 1 and len(prefix) >= 4)
     rest = LEVEL_WORDS.sub("", prefix)
     return len(re.findall(r"[\u4e00-\u9fff]", rest)) < 2
 
@@ -166,6 +169,35 @@ def _past_noun_verb(clause: str, start: int, s_start: int, lo: int, hi: int, sto
     if why == "cap" or len(inner) < 2 or _is_generic(inner, kind) or inner in _VERBS:
         return start, "stop"
     return k, why
+
+
+_RATING_BEFORE = re.compile(r"\d+(?:KV|kV|kv|千伏)$")
+
+
+def _past_rating(clause: str, start: int, lo: int, hi: int, why: str) -> tuple[int, str]:
+    """"南郊220KV电站": a voltage rating between a name and its suffix belongs to the name; a rating
+    that opens the name ("110KV眺山营供电站") does not, and without a name before it there is none."""
+    m = _RATING_BEFORE.search(clause, 0, start)
+    if not m:
+        return start, why
+    k, why2 = _prefix_start(clause, m.start(), lo, hi, [])
+    if why2 == "cap" or m.start() - k < lo:
+        return start, why
+    return k, why2
+
+
+_GRID_WORDS = re.compile(r"\d+(?:KV|kV|kv|千伏)|主变|变电|供电|电网|增容")
+# Kinds of station, not names: 加油站, 服务站, 污水站 …
+_NOT_A_STATION_NAME = re.compile(r"加油|加气|充电|换电|服务|工作|消防|污水|垃圾|转运|中转|驿|基|车|水|气象|监测|检测|收购|"
+                                 r"卫生|救助|管理|执法|广播|邮政|快递|物流|客运|公交|高铁|火车|泵|电$|[的个座所处]")
+
+
+# Lines that are not roads: 生产线, 沿线, 红线, 管线, 航线 …
+_NOT_A_LINE_NAME = re.compile(r"生产|流水|装配|沿|红|底|管|航|电|光|专|支|干|主|热|界|战|防|一|二|前|边|[的个条]$")
+
+
+_CAPACITY_AFTER_NAME = re.compile(r"(?<=[\u4e00-\u9fff])(?P<cap>\d+(?:\.\d+)?万?(?:吨|台|套|辆|千瓦|兆瓦|件))")
+_NOT_A_FIRM_NAME = re.compile(r"[产增达到超约近共计为年]$|产能|规模|能力|总量|产量")
 
 
 _WEAK_STOPS = set("新全各每该本个")
@@ -226,6 +258,8 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             if kind in ("bridge", "village") and named_after and start == s_start \
                     and (kind == "bridge" or named_after.kind == "river"):
                 start, why = named_after.start, "stop"  # "北沟河桥", "莲花湖村": named after a river or road
+            if why == "edge" and kind == "facility" and start == s_start:
+                start, why = _past_rating(clause, start, lo, hi, why)
             if why == "stop" and s_start - start < lo:
                 start, why = _past_noun_verb(clause, start, s_start, lo, hi, [] if compound else strong, kind)
             if clause.startswith("办", start) and start >= 2 and all(is_cjk(c) for c in clause[start - 2:start]):
@@ -253,6 +287,47 @@ def find_places(clause: str, known: frozenset | set = frozenset(), town_names: t
             if not compound:
                 strong.append((start, s_end))
             break
+    # "110KV夜借站三期扩建", "杨佐站主变增容": where a clause is about the grid, X站 is a substation
+    if _GRID_WORDS.search(clause):
+        for m in re.finditer(r"站", clause):
+            if any(c.start <= m.start() < c.end for c in cands):
+                continue
+            start, why = _prefix_start(clause, m.start(), 2, 3, [])
+            prefix = clause[start:m.start()]
+            if why in ("stop", "edge") and 2 <= len(prefix) <= 3 and not _is_generic(prefix, "facility") \
+                    and not _NOT_A_STATION_NAME.search(prefix):
+                cands.append(Place(clause[start:m.end()], "facility", start, m.end()))
+    # "安大线满城段": a line with a section of it named after a place is a road (or rail) line
+    for m in re.finditer(r"线(?=[\u4e00-\u9fff]{2,4}段)", clause):
+        if any(c.start <= m.start() < c.end for c in cands):
+            continue
+        start, why = _prefix_start(clause, m.start(), 2, 3, [])
+        prefix = clause[start:m.start()]
+        if why in ("stop", "edge") and 2 <= len(prefix) <= 3 and not _is_generic(prefix, "road") \
+                and not _NOT_A_LINE_NAME.search(prefix):
+            cands.append(Place(clause[start:m.end()], "road", start, m.end()))
+    # "乙丙10万吨饲料二期等项目": a name right before a production capacity of a project is the firm's
+    for m in _CAPACITY_AFTER_NAME.finditer(clause):
+        end = m.start("cap")
+        if "项目" not in clause[end:] or any(c.start < end and m.start("cap") <= c.end for c in cands):
+            continue
+        start, why = _prefix_start(clause, end, 2, 4, [])
+        name = clause[start:end]
+        if why in ("stop", "edge") and 2 <= len(name) <= 4 and not _is_generic(name, "bare") and name not in _VERBS \
+                and not _NOT_A_FIRM_NAME.search(name):
+            if keyword_category(name) is None:
+                cands.append(Place(name, "listed", start, end))
+    # "推进甲乙新增互通及连接线建设": a name between the plan verb and an embedded 新增/新建 says where
+    for m in re.finditer(r"(?<=[\u4e00-\u9fff])(?:新增|新建)", clause):
+        end = m.start()
+        if any(c.start < end and end <= c.end for c in cands) or keyword_category(clause[m.end():]) is None:
+            continue
+        start, why = _prefix_start(clause, end, 2, 4, [])
+        name = clause[start:end]
+        if why == "stop" and start > 0 and 2 <= len(name) <= 4 and not _is_generic(name, "bare") \
+                and name not in _VERBS and keyword_category(name) is None and not AREA_WORDS.search(name) \
+                and not re.search(r"[年月内外区市县镇乡村]$", name):
+            cands.append(Place(name, "listed", start, end))
     # the analyser's spans come after the grammar, so that they never cut a suffixed name's left edge;
     # a span across grammar names ("青山溪下洋村段") loses to them, one that only extends a name's
     # left edge ("中电科涞水电子科技园") wins

@@ -16,6 +16,7 @@ down (see :class:`Throttle`), so a password cannot be guessed by trying many.
 """
 from __future__ import annotations
 
+import functools
 import json
 import threading
 import time
@@ -33,9 +34,11 @@ BCRYPT_MAX_BYTES = 72  # bcrypt ignores (5.x: refuses) anything past 72 bytes
 MIN_PASSWORD_CHARS = 8
 USERS_ENV = "GEO_AUTH_USERS"
 
-# Used to spend the same time on an unknown name as on a wrong password, so the
-# answer time does not tell which names exist.
-_DUMMY_HASH = bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=12))
+@functools.cache
+def _dummy_hash() -> bytes:
+    """Checked against for an unknown name, so the answer time does not tell which names exist.
+    Made on the first sign-in, not at import: a bcrypt hash costs a quarter second of every app start."""
+    return bcrypt.hashpw(b"not-a-password", bcrypt.gensalt(rounds=12))
 
 
 class AuthError(LocalisedError):
@@ -205,7 +208,7 @@ def sign_in(name: str, password: str, *, accounts: Mapping[str, Account] | None 
         raise AuthError("signin_empty")
     accounts = load_accounts() if accounts is None else accounts
     account = accounts.get(name)
-    ok = _verify(password, account.password_hash if account else _DUMMY_HASH) and account is not None
+    ok = _verify(password, account.password_hash if account else _dummy_hash()) and account is not None
     if not ok:
         throttle.failed(key)
         raise AuthError("signin_wrong")

@@ -48,11 +48,25 @@ def item_bounds(geometry: dict | None) -> tuple[float, float, float, float] | No
     return geometry_bounds(geometry)
 
 
+_last_split: tuple = (None, 0, None)  # (list, its length, (located, coarse)) of the last call
+
+
 def split_by_precision(features: list[dict]) -> tuple[list[dict], list[dict]]:
-    """(drawn as geometry, shown as village/town counts and listed)."""
+    """(drawn as geometry, shown as village/town counts and listed).
+
+    One page run asks this of the same filtered list several times (the counts line, the map, the
+    unlocated list): the last answer is kept for that list object and handed out as fresh lists.
+    """
+    global _last_split
+    last, n, split = _last_split
+    if last is features and n == len(features) and split is not None:
+        return list(split[0]), list(split[1])
     located, coarse = [], []
     for f in features:
         (located if is_precisely_located(f) else coarse).append(f)
+    if isinstance(features, list):
+        _last_split = (features, len(features), (located, coarse))
+        return list(located), list(coarse)
     return located, coarse
 
 

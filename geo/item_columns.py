@@ -157,7 +157,8 @@ class ItemColumns:
         return {column.values[found[k]]: int(n[k]) for k in order}
 
 
-_last: dict = {"features": None, "columns": None}
+_KEPT = 4  # a run asks about a few lists (the store's, a town's, the changed-since-plan subset)
+_last: list[ItemColumns] = []  # most recent first
 _last_lock = threading.Lock()
 
 
@@ -167,12 +168,13 @@ def columns_for(features: list[dict]) -> ItemColumns | None:
     if len(features) < COLUMNS_FROM_ITEMS:
         return None
     with _last_lock:
-        cols = _last["columns"]
-        if _last["features"] is features and cols is not None and len(cols.features) == len(features):
-            return cols
+        for cols in _last:
+            if cols.features is features and len(cols.features) == len(features):
+                return cols
     cols = ItemColumns(features)
     with _last_lock:
-        _last.update(features=features, columns=cols)
+        _last.insert(0, cols)
+        del _last[_KEPT:]
     return cols
 
 

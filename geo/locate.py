@@ -69,7 +69,7 @@ def referenced_place_ids(item_props: dict, gazetteer) -> list[str]:
     reservoir it names, and placing the reservoir must improve it.
     """
     names_only = {k: v for k, v in item_props.items() if k != "place_refs"}
-    ids = [r for r in item_props.get("place_refs") or [] if gazetteer.get(r) is not None]
+    ids = [r for r in item_props.get("place_refs") or [] if gazetteer.shared(r) is not None]
     ids += gazetteer.place_ids_for(names_only)
     ends = _segment_ends(item_props)
     for name in ends or ():
@@ -79,23 +79,43 @@ def referenced_place_ids(item_props: dict, gazetteer) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def _references(gazetteer):
+    """referenced_place_ids for many items: items of one plan name the same few places, and a
+    gazetteer lookup is the costly part (100,000 items: tens of seconds, once per name here)."""
+    memo: dict = {}
+
+    def refs(props: dict) -> list[str]:
+        try:
+            key = (tuple(props.get("place_refs") or ()), tuple(props.get("places") or ()), props.get("town"),
+                   _segment_ends(props))
+            hash(key)
+        except TypeError:  # a list or dict where a name belongs: look it up as it is
+            return referenced_place_ids(props, gazetteer)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = referenced_place_ids(props, gazetteer)
+        return found
+    return refs
+
+
 def unlocated_places(items: Iterable[dict], gazetteer) -> list[QueueEntry]:
     """Places items refer to that have no geometry, most-referenced first, with the waiting items.
 
     Dropped items and county-level places do not count.
     """
     waiting: dict[str, list[dict]] = {}
+    refs = _references(gazetteer)
     for f in items:
         props = f.get("properties") or {}
         if props.get("dropped"):
             continue
-        for pid in referenced_place_ids(props, gazetteer):
-            p = gazetteer.get(pid)
+        for pid in refs(props):
+            p = gazetteer.shared(pid)
             if p is not None and p.get("geometry") is None and p["properties"]["kind"] != "county":
                 waiting.setdefault(pid, []).append(f)
     out = []
     for pid, feats in waiting.items():
-        props = gazetteer.get(pid)["properties"]
+        props = gazetteer.shared(pid)["properties"]
         out.append(QueueEntry(pid, props["name"], props["kind"], props.get("town"), feats))
     out.sort(key=lambda e: (-e.count, e.name, e.place_id))
     return out
@@ -120,12 +140,13 @@ def queue_progress(items: Iterable[dict], gazetteer) -> QueueProgress:
     draw, import or online:…, not "seed" or none. Places located by the seed were never in the queue."""
     located: set[str] = set()
     waiting: set[str] = set()
+    refs = _references(gazetteer)
     for f in items:
         props = f.get("properties") or {}
         if props.get("dropped"):
             continue
-        for pid in referenced_place_ids(props, gazetteer):
-            p = gazetteer.get(pid)
+        for pid in refs(props):
+            p = gazetteer.shared(pid)
             if p is None or p["properties"]["kind"] == "county":
                 continue
             if p.get("geometry") is None:
@@ -167,12 +188,13 @@ def worklist(items: Iterable[dict], gazetteer, *, placed: Iterable[str] = (),
     placed = set(placed)
     if placed:
         done: dict[str, list[dict]] = {}
+        refs = _references(gazetteer)
         for f in items:
             props = f.get("properties") or {}
             if props.get("dropped"):
                 continue
-            for pid in referenced_place_ids(props, gazetteer):
-                p = gazetteer.get(pid)
+            for pid in refs(props):
+                p = gazetteer.shared(pid)
                 if pid in placed and p is not None and p.get("geometry") is not None:
                     done.setdefault(pid, []).append(f)
         located = []
@@ -633,8 +655,9 @@ def _relocate_all(store, gazetteer, place_id, result: PlacementResult, **kw) -> 
     pending = None
     for attempt in range(MAX_RETRIES):
         items = store.load()
+        refs = _references(gazetteer)
         refer = [f for f in items if not (f.get("properties") or {}).get("dropped")
-                 and place_id in referenced_place_ids(f.get("properties") or {}, gazetteer)]
+                 and place_id in refs(f.get("properties") or {})]
         if pending is not None:
             refer = [f for f in refer if f["id"] in pending]
         changed, kept = [], []

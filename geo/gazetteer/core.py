@@ -168,6 +168,11 @@ class Gazetteer:
         p = self._by_id.get(place_id)
         return copy.deepcopy(p) if p is not None else None
 
+    def shared(self, place_id: str) -> dict | None:
+        """The place itself, not a copy: for reading only (a loop over every item of a county cannot
+        copy a place, outline included, for each reference)."""
+        return self._by_id.get(place_id)
+
     def names(self) -> list[str]:
         """Every name and alias, longest first: what the extractor should recognise as places."""
         seen = []

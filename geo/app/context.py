@@ -90,7 +90,11 @@ def _read_items() -> tuple[object, list[dict], list[str]]:
         problems.append(str(exc))
     except Exception as exc:  # noqa: BLE001  (never a blank page: say what is wrong)
         problems.append(f"{type(exc).__name__}: {exc}")
-    return store, [f for f in features if isinstance(f, dict)], problems
+    if not all(isinstance(f, dict) for f in features):
+        features = [f for f in features if isinstance(f, dict)]
+    # else the store's own cached list: the same object run after run, so what is built per list
+    # (the filter's columns, the map's index) is built once per change of the data
+    return store, features, problems
 
 
 def _villages(features: list[dict], towns=()) -> list[str]:

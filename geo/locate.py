@@ -98,21 +98,27 @@ def _references(gazetteer):
     return refs
 
 
-def unlocated_places(items: Iterable[dict], gazetteer) -> list[QueueEntry]:
-    """Places items refer to that have no geometry, most-referenced first, with the waiting items.
-
-    Dropped items and county-level places do not count.
-    """
-    waiting: dict[str, list[dict]] = {}
+def _item_references(items: Iterable[dict], gazetteer):
+    """(item, place id, place) for every place an item that is not dropped refers to (places shared,
+    read-only): the one walk behind the queue, its progress and the worklist."""
     refs = _references(gazetteer)
     for f in items:
         props = f.get("properties") or {}
         if props.get("dropped"):
             continue
         for pid in refs(props):
-            p = gazetteer.shared(pid)
-            if p is not None and p.get("geometry") is None and p["properties"]["kind"] != "county":
-                waiting.setdefault(pid, []).append(f)
+            yield f, pid, gazetteer.shared(pid)
+
+
+def unlocated_places(items: Iterable[dict], gazetteer) -> list[QueueEntry]:
+    """Places items refer to that have no geometry, most-referenced first, with the waiting items.
+
+    Dropped items and county-level places do not count.
+    """
+    waiting: dict[str, list[dict]] = {}
+    for f, pid, p in _item_references(items, gazetteer):
+        if p is not None and p.get("geometry") is None and p["properties"]["kind"] != "county":
+            waiting.setdefault(pid, []).append(f)
     out = []
     for pid, feats in waiting.items():
         props = gazetteer.shared(pid)["properties"]
@@ -140,19 +146,13 @@ def queue_progress(items: Iterable[dict], gazetteer) -> QueueProgress:
     draw, import or online:…, not "seed" or none. Places located by the seed were never in the queue."""
     located: set[str] = set()
     waiting: set[str] = set()
-    refs = _references(gazetteer)
-    for f in items:
-        props = f.get("properties") or {}
-        if props.get("dropped"):
+    for _f, pid, p in _item_references(items, gazetteer):
+        if p is None or p["properties"]["kind"] == "county":
             continue
-        for pid in refs(props):
-            p = gazetteer.shared(pid)
-            if p is None or p["properties"]["kind"] == "county":
-                continue
-            if p.get("geometry") is None:
-                waiting.add(pid)
-            elif (p["properties"].get("geometry_source") or "seed") != "seed":
-                located.add(pid)         # placed by someone (a geometry with no source came with the data)
+        if p.get("geometry") is None:
+            waiting.add(pid)
+        elif (p["properties"].get("geometry_source") or "seed") != "seed":
+            located.add(pid)         # placed by someone (a geometry with no source came with the data)
     return QueueProgress(len(located), len(waiting))
 
 
@@ -188,15 +188,9 @@ def worklist(items: Iterable[dict], gazetteer, *, placed: Iterable[str] = (),
     placed = set(placed)
     if placed:
         done: dict[str, list[dict]] = {}
-        refs = _references(gazetteer)
-        for f in items:
-            props = f.get("properties") or {}
-            if props.get("dropped"):
-                continue
-            for pid in refs(props):
-                p = gazetteer.shared(pid)
-                if pid in placed and p is not None and p.get("geometry") is not None:
-                    done.setdefault(pid, []).append(f)
+        for f, pid, p in _item_references(items, gazetteer):
+            if pid in placed and p is not None and p.get("geometry") is not None:
+                done.setdefault(pid, []).append(f)
         located = []
         for pid, feats in done.items():
             props = gazetteer.get(pid)["properties"]

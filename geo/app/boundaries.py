@@ -14,8 +14,7 @@ import hashlib
 
 import streamlit as st
 
-from geo.app.new_town import seeded
-from geo.app.signin import current_user
+from geo.app.new_town import editor_and_folder, seeded
 from geo.app.state import Keys
 from geo.app.widgets import md
 from geo.i18n import t
@@ -54,16 +53,10 @@ def section(ctx) -> None:
     ss = st.session_state
     st.subheader(t("bd_title", lang))
     _show_flash()
-    user = current_user()
-    if not user.can_edit:
-        st.info(t("bd_signin", lang))
+    gate = editor_and_folder(ctx, "bd_signin", "bd_folder_only")
+    if gate is None:
         return
-    if ctx.store is None:
-        return
-    folder = getattr(ctx.store, "directory", None)
-    if folder is None:
-        st.info(t("bd_folder_only", lang, where=ctx.store.places_where()))
-        return
+    user, folder = gate
     st.caption(t("bd_help", lang))
     upload = st.file_uploader(t("bd_file", lang), type=BOUNDARY_TYPES, key=Keys.bd_upload(ss.get(Keys.BD_UPLOAD_N, 0)))
     c1, c2 = st.columns([2, 1])

@@ -24,6 +24,22 @@ def _folder(store):
     return getattr(store, "directory", None)
 
 
+def editor_and_folder(ctx, signin_key: str, folder_only_key: str):
+    """(signed-in editor, data folder) for a section that writes the data folder (新镇计划, 村界导入);
+    None after saying why not (not signed in; a PostGIS store)."""
+    user = current_user()
+    if not user.can_edit:
+        st.info(t(signin_key, ctx.lang))
+        return None
+    if ctx.store is None:
+        return None
+    folder = _folder(ctx.store)
+    if folder is None:
+        st.info(t(folder_only_key, ctx.lang, where=ctx.store.places_where()))
+        return None
+    return user, folder
+
+
 def candidate_label(town, lang: str) -> str:
     """town · county · province · code (former towns say so)."""
     label = " · ".join([town.name, town.county, town.province, town.code])
@@ -68,16 +84,10 @@ def section(ctx) -> None:
     ss = st.session_state
     st.subheader(t("nt_title", lang))
     _show_flash()
-    user = current_user()
-    if not user.can_edit:
-        st.info(t("nt_signin", lang))
+    gate = editor_and_folder(ctx, "nt_signin", "nt_folder_only")
+    if gate is None:
         return
-    if ctx.store is None:
-        return
-    folder = _folder(ctx.store)
-    if folder is None:
-        st.info(t("nt_folder_only", lang, where=ctx.store.places_where()))
-        return
+    user, folder = gate
     st.caption(t("nt_help", lang))
     c1, c2 = st.columns([2, 1])
     query = c1.text_input(t("nt_search", lang), key=Keys.NT_QUERY, max_chars=40).strip()

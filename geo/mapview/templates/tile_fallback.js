@@ -15,7 +15,7 @@
     catch (e) { /* storage blocked: the fallback still happens, only not remembered */ }
   }
   function showNote() {
-    note = L.control({position: "bottomleft"});
+    note = L.control({position: "topright"});  // in sight above the fold, not under the map
     note.onAdd = function () {
       var box = L.DomUtil.create("div", "geo-tile-fallback leaflet-bar");
       box.setAttribute("role", "status");
